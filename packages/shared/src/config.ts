@@ -1,0 +1,106 @@
+import Type, { type Static, type TObject, type TProperties } from 'typebox'
+import { Value } from 'typebox/value'
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`)
+    this.name = 'ConfigError'
+  }
+}
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+
+/** Settings every process of the platform reads. */
+export const PlatformConfigFields = {
+  LOG_LEVEL: Type.Union(
+    logLevels.map((level) => Type.Literal(level)),
+    { default: 'info', description: `pino log level: ${logLevels.join(', ')}.` },
+  ),
+  REDIS_URL: Type.String({
+    default: 'redis://127.0.0.1:6379',
+    pattern: '^rediss?://',
+    description: 'Redis used by queues and rate limits (redis:// or rediss://).',
+  }),
+  REDIS_PREFIX: Type.String({
+    default: 'fph',
+    pattern: '^[A-Za-z0-9_-]+$',
+    description: 'Prefix of every Redis key the platform writes, so several installations can share one Redis.',
+  }),
+  SHUTDOWN_TIMEOUT_MS: Type.Integer({
+    default: 25000,
+    minimum: 1000,
+    description: 'Hard deadline for draining requests and jobs on SIGTERM (keep it below the orchestrator grace period).',
+  }),
+} satisfies TProperties
+
+/** Settings of a domain service (HTTP role and worker role). */
+export function serviceConfigFields(service: { name: string; defaultPort: number }) {
+  return {
+    ...PlatformConfigFields,
+    HOST: Type.String({ default: '127.0.0.1', description: 'Interface the HTTP server binds to (0.0.0.0 in containers).' }),
+    PORT: Type.Integer({ default: service.defaultPort, minimum: 0, maximum: 65535, description: 'HTTP port of the service.' }),
+    DATABASE_URL: Type.String({
+      default: `sqlite:./data/${service.name}.sqlite`,
+      pattern: '^(postgres(ql)?://|sqlite:)',
+      description: 'postgres://user:pass@host:5432/db (production) or sqlite:<file> (embedded mode).',
+    }),
+    DB_SCHEMA: Type.String({
+      default: service.name.replaceAll('-', '_'),
+      pattern: '^[a-z_][a-z0-9_]*$',
+      description: 'PostgreSQL schema owned by the service (ignored for SQLite).',
+    }),
+    WORKER_CONCURRENCY: Type.Integer({ default: 4, minimum: 1, maximum: 256, description: 'Jobs processed in parallel per queue.' }),
+  } satisfies TProperties
+}
+
+export const MailConfigFields = {
+  SMTP_URL: Type.Optional(
+    Type.String({
+      pattern: '^smtps?://',
+      description: 'SMTP server for outgoing mail; when unset, mail is written as .eml files to MAIL_DIR.',
+    }),
+  ),
+  MAIL_DIR: Type.String({ default: './data/mail', description: 'Folder for .eml files when SMTP_URL is unset.' }),
+  MAIL_FROM: Type.String({ default: 'fatturapa-hub <noreply@fatturapa-hub.local>', description: 'Sender of platform e-mails.' }),
+} satisfies TProperties
+
+/**
+ * Reads, converts and validates configuration from environment variables. Unknown variables are ignored;
+ * every invalid or missing one is named in the error, so a bad deployment fails at boot with one message.
+ */
+export function loadConfig<T extends TObject>(schema: T, env: Record<string, string | undefined> = process.env): Static<T> {
+  const raw: Record<string, unknown> = {}
+  for (const key of Object.keys(schema.properties)) {
+    const value = env[key]
+    if (value !== undefined && value !== '') raw[key] = value
+  }
+  const withDefaults = Value.Default(schema, raw)
+  const converted = Value.Convert(schema, withDefaults)
+  if (Value.Check(schema, converted)) return converted as Static<T>
+  const problems = Value.Errors(schema, converted).map((error) => {
+    const name = variableName(error)
+    const received = name ? env[name] : undefined
+    return `${name ?? '(config)'}: ${error.message}${received === undefined ? ' (not set)' : ` (got ${JSON.stringify(received)})`}`
+  })
+  throw new ConfigError([...new Set(problems)])
+}
+
+function variableName(error: { instancePath: string; keyword: string; params?: unknown }): string | undefined {
+  if (error.instancePath) return error.instancePath.replace(/^\//, '').split('/')[0]
+  const params = error.params as { requiredProperties?: string[]; missingProperty?: string } | undefined
+  return params?.requiredProperties?.[0] ?? params?.missingProperty
+}
+
+/** One row per variable, used to generate the configuration table of the README. */
+export function describeConfig(schema: TObject): Array<{ name: string; default: string; description: string; required: boolean }> {
+  const required = new Set(schema.required ?? [])
+  return Object.entries(schema.properties).map(([name, property]) => {
+    const prop = property as { default?: unknown; description?: string }
+    return {
+      name,
+      default: prop.default === undefined ? '' : String(prop.default),
+      description: prop.description ?? '',
+      required: required.has(name) && prop.default === undefined,
+    }
+  })
+}

@@ -1,0 +1,5 @@
+export * from './database-url.js'
+export * from './migration.js'
+export * from './orm.js'
+export * from './plugin.js'
+export * from './processed-job.js'

@@ -1,0 +1,20 @@
+import type { Knex } from '@mikro-orm/knex'
+import { Migration } from '@mikro-orm/migrations'
+
+/**
+ * Base of every migration. Tables are written with the knex schema builder and never qualified with a
+ * schema: the connection's search_path points at the service's own schema on PostgreSQL, and the same
+ * migration produces the right DDL for the embedded SQLite file.
+ */
+export abstract class SchemaMigration extends Migration {
+  protected schema(build: (schema: Knex.SchemaBuilder) => Knex.SchemaBuilder): void {
+    const knex = this.getKnex()
+    for (const statement of build(knex.schema).toSQL()) {
+      this.addSql(knex.raw(statement.sql, statement.bindings ?? []))
+    }
+  }
+
+  protected get isPostgres(): boolean {
+    return this.config.get('driver')?.name === 'PostgreSqlDriver'
+  }
+}

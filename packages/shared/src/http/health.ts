@@ -1,0 +1,52 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import Type from 'typebox'
+
+export const HealthSchema = Type.Object({ status: Type.Literal('ok'), service: Type.String() })
+
+export const ReadinessSchema = Type.Object({
+  status: Type.Union([Type.Literal('ready'), Type.Literal('not_ready')]),
+  service: Type.String(),
+  checks: Type.Record(Type.String(), Type.Object({ ok: Type.Boolean(), error: Type.Optional(Type.String()) })),
+})
+
+const checkTimeoutMs = 2000
+
+export const healthRoutes: FastifyPluginAsyncTypebox<{ service: string }> = async (app, { service }) => {
+  let closing = false
+  app.addHook('preClose', async () => {
+    closing = true
+  })
+
+  app.get('/healthz', { schema: { response: { 200: HealthSchema } } }, async () => ({ status: 'ok' as const, service }))
+
+  app.get('/readyz', { schema: { response: { 200: ReadinessSchema, 503: ReadinessSchema } } }, async (_request, reply) => {
+    const checks: Record<string, { ok: boolean; error?: string }> = {}
+    await Promise.all(
+      [...app.readinessChecks].map(async ([name, check]) => {
+        try {
+          await withTimeout(check(), checkTimeoutMs, name)
+          checks[name] = { ok: true }
+        } catch (error) {
+          checks[name] = { ok: false, error: (error as Error).message }
+        }
+      }),
+    )
+    if (closing) checks.shutdown = { ok: false, error: 'shutting down' }
+    const ready = Object.values(checks).every((check) => check.ok)
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', service, checks })
+  })
+}
+
+export async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms)
+      }),
+    ])
+  } finally {
+    clearTimeout(timer)
+  }
+}

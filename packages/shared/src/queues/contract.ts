@@ -1,0 +1,71 @@
+import Type, { type Static, type TObject, type TProperties } from 'typebox'
+
+/**
+ * Queue names are persistent identifiers: jobs waiting in Redis are found by them. Renaming one
+ * strands its queued jobs, so a rename needs a drain-and-switch migration plan.
+ */
+export const Queues = {
+  Audit: 'platform.audit',
+} as const
+export type QueueName = (typeof Queues)[keyof typeof Queues]
+
+const Id = (description: string) => Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9._-]+$', description })
+
+/** Every payload carries its version and, when it was caused by an HTTP call, the request id for log correlation. */
+function payload<V extends number, P extends TProperties>(version: V, properties: P) {
+  return Type.Object(
+    { v: Type.Literal(version), requestId: Type.Optional(Type.String({ maxLength: 128 })), ...properties },
+    { additionalProperties: false },
+  )
+}
+
+export const AuditRecordV1Schema = payload(1, {
+  eventId: Id('Unique id of the event; the job id derives from it, so publishing twice records once.'),
+  occurredAt: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$' }),
+  service: Type.String({ minLength: 1, maxLength: 50 }),
+  action: Type.String({ minLength: 1, maxLength: 100, description: 'What was done, e.g. invoice.submit.' }),
+  outcome: Type.Union([Type.Literal('success'), Type.Literal('failure')]),
+  studioId: Type.Optional(Type.String({ maxLength: 100 })),
+  actor: Type.Object(
+    {
+      kind: Type.Union([Type.Literal('user'), Type.Literal('integration'), Type.Literal('system'), Type.Literal('anonymous')]),
+      userId: Type.Optional(Type.String({ maxLength: 100 })),
+      username: Type.Optional(Type.String({ maxLength: 200 })),
+    },
+    { additionalProperties: false },
+  ),
+  resource: Type.Optional(
+    Type.Object({ type: Type.String({ maxLength: 100 }), id: Type.String({ maxLength: 200 }) }, { additionalProperties: false }),
+  ),
+  ip: Type.Optional(Type.String({ maxLength: 64 })),
+  details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+})
+export type AuditRecordV1 = Static<typeof AuditRecordV1Schema>
+
+export interface JobDefinition<Q extends QueueName, S extends TObject> {
+  queue: Q
+  schema: S
+  /** Deterministic id: the same logical job added twice is stored once. No ':' and not all digits. */
+  jobId: (data: Static<S>) => string
+  attempts: number
+  backoffMs: number
+}
+
+function job<Q extends QueueName, S extends TObject>(definition: JobDefinition<Q, S>) {
+  return definition
+}
+
+/** The catalogue of every job the platform runs: its queue, payload schema and retry policy. */
+export const Jobs = {
+  'audit.record': job({
+    queue: Queues.Audit,
+    schema: AuditRecordV1Schema,
+    jobId: (data) => `audit-${data.eventId}`,
+    attempts: 10,
+    backoffMs: 1000,
+  }),
+} as const
+
+export type JobName = keyof typeof Jobs
+export type JobData<N extends JobName> = Static<(typeof Jobs)[N]['schema']>
+export type JobsOfQueue<Q extends QueueName> = { [N in JobName]: (typeof Jobs)[N]['queue'] extends Q ? N : never }[JobName]

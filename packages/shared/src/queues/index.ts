@@ -1,0 +1,5 @@
+export * from './contract.js'
+export * from './producer.js'
+export * from './redis.js'
+export * from './validation.js'
+export * from './worker.js'

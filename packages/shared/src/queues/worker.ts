@@ -1,0 +1,88 @@
+import type { EntityManager } from '@mikro-orm/knex'
+import { type Job, UnrecoverableError, Worker } from 'bullmq'
+import type { Logger } from 'pino'
+import type { Orm } from '../db/orm.js'
+import { ProcessedJob } from '../db/processed-job.js'
+import { type JobData, Jobs, type JobsOfQueue, type QueueName } from './contract.js'
+import { createRedis } from './redis.js'
+import { isJobName, payloadErrors } from './validation.js'
+
+export interface JobContext {
+  /** A fork of the service's EntityManager, inside the transaction that also records the job as processed. */
+  em: EntityManager
+  log: Logger
+  job: Job
+}
+
+export type JobHandler<N extends JobsOfQueue<QueueName>> = (data: JobData<N>, context: JobContext) => Promise<void>
+
+/** A handler for every job routed to the queue: forgetting one is a compile error. */
+export type QueueHandlers<Q extends QueueName> = { [N in JobsOfQueue<Q>]: JobHandler<N> }
+
+export interface StartWorkerOptions<Q extends QueueName> {
+  queue: Q
+  handlers: QueueHandlers<Q>
+  redisUrl: string
+  prefix: string
+  orm: Orm
+  logger: Logger
+  concurrency?: number
+}
+
+/**
+ * Consumes one queue. Payloads are validated before any handler runs: a payload that does not match the
+ * contract fails permanently (UnrecoverableError, no retry) and stays in the failed set for inspection.
+ * Each job runs in one transaction together with its row in `processed_job`, so a redelivered job
+ * (stalled worker, crash after commit) is skipped instead of applied twice.
+ */
+export interface RunningWorker {
+  worker: Worker
+  /** Waits for active jobs to finish, then disconnects. */
+  close(): Promise<void>
+}
+
+export function startWorker<Q extends QueueName>(options: StartWorkerOptions<Q>): RunningWorker {
+  const connection = createRedis(options.redisUrl, 'worker')
+  const log = options.logger.child({ queue: options.queue })
+  connection.on('error', (error) => log.warn({ err: error }, 'redis connection error (worker)'))
+  const handlers = options.handlers as Record<string, JobHandler<never>>
+  const worker = new Worker(
+    options.queue,
+    async (job: Job) => {
+      const jobLog = log.child({ jobId: job.id, job: job.name, reqId: (job.data as { requestId?: string })?.requestId })
+      if (!isJobName(job.name) || Jobs[job.name].queue !== options.queue || !handlers[job.name]) {
+        throw new UnrecoverableError(`no handler for job ${job.name} on queue ${options.queue}`)
+      }
+      const problems = payloadErrors(job.name, job.data)
+      if (problems.length > 0) {
+        jobLog.error({ problems }, 'job payload rejected')
+        throw new UnrecoverableError(`invalid payload: ${problems.join('; ')}`)
+      }
+      const handler = handlers[job.name] as unknown as JobHandler<JobsOfQueue<Q>>
+      const processed = await options.orm.em.fork().transactional(async (em) => {
+        if (await em.findOne(ProcessedJob, { jobId: String(job.id) })) return false
+        await handler(job.data as JobData<JobsOfQueue<Q>>, { em, log: jobLog, job })
+        em.persist(em.create(ProcessedJob, { jobId: String(job.id), queue: options.queue, name: job.name, processedAt: new Date() }))
+        return true
+      })
+      jobLog.info({ attempt: job.attemptsMade + 1, skipped: !processed }, processed ? 'job processed' : 'job already processed, skipped')
+    },
+    {
+      connection,
+      prefix: options.prefix,
+      concurrency: options.concurrency ?? 4,
+      autorun: true,
+    },
+  )
+  worker.on('failed', (job, error) => {
+    log.warn({ jobId: job?.id, job: job?.name, attemptsMade: job?.attemptsMade, err: error }, 'job failed')
+  })
+  worker.on('error', (error) => log.error({ err: error }, 'worker error'))
+  return {
+    worker,
+    async close() {
+      await worker.close()
+      connection.disconnect()
+    },
+  }
+}

@@ -1,0 +1,155 @@
+import type { FastifyPluginAsync } from 'fastify'
+import fp from 'fastify-plugin'
+import type { Logger } from 'pino'
+import Type, { type Static, type TObject } from 'typebox'
+import { loadConfig, serviceConfigFields } from '../config.js'
+import { type MigrationEntry, migrate, type OpenDatabaseOptions, type Orm, openDatabase, waitForMigrations } from '../db/orm.js'
+import { databasePlugin } from '../db/plugin.js'
+import { type App, createApp } from '../http/app-factory.js'
+import { createLogger } from '../logger.js'
+import { JobProducer } from '../queues/producer.js'
+import { createRedis } from '../queues/redis.js'
+import type { RunningWorker } from '../queues/worker.js'
+import { ServiceCatalog, type ServiceName } from '../services.js'
+import { runUntilSignal } from './lifecycle.js'
+
+export type ServiceConfig = Static<TObject<ReturnType<typeof serviceConfigFields>>>
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    jobs: JobProducer
+  }
+}
+
+export interface ServiceDefinition<C extends ServiceConfig = ServiceConfig> {
+  name: ServiceName
+  description: string
+  version: string
+  tags: Array<{ name: string; description: string }>
+  configSchema: TObject
+  entities: OpenDatabaseOptions['entities']
+  migrations: MigrationEntry[]
+  /** The service's own routes, registered after the platform plugins. */
+  routes: FastifyPluginAsync<{ config: C }>
+  /** Queue consumers of the worker role; absent when the service consumes nothing. */
+  workers?: (context: WorkerContext<C>) => RunningWorker[]
+}
+
+export interface WorkerContext<C extends ServiceConfig = ServiceConfig> {
+  config: C
+  orm: Orm
+  logger: Logger
+  producer: JobProducer
+}
+
+export function serviceConfigSchema<P extends Parameters<typeof Type.Object>[0]>(name: ServiceName, own: P = {} as P) {
+  return Type.Object({ ...serviceConfigFields(ServiceCatalog[name]), ...own }, { additionalProperties: true })
+}
+
+export interface BuildServiceAppOptions<C extends ServiceConfig> {
+  config: C
+  logger: Logger
+  orm: Orm
+  producer: JobProducer
+}
+
+export const InfoSchema = Type.Object({
+  service: Type.String(),
+  version: Type.String(),
+  database: Type.Union([Type.Literal('postgresql'), Type.Literal('sqlite')]),
+  migrations: Type.Object({ applied: Type.Array(Type.String()), pending: Type.Array(Type.String()) }),
+})
+
+/** Builds the Fastify app of a service without listening: production and tests share this path. */
+export async function buildServiceApp<C extends ServiceConfig>(
+  definition: ServiceDefinition<C>,
+  options: BuildServiceAppOptions<C>,
+): Promise<App> {
+  const app = await createApp({
+    name: definition.name,
+    description: definition.description,
+    version: definition.version,
+    logger: options.logger,
+    tags: [...definition.tags, { name: 'ops', description: 'Operational information about the service' }],
+  })
+  await app.register(databasePlugin, { orm: options.orm })
+  await app.register(
+    fp(
+      async (instance) => {
+        instance.decorate('jobs', options.producer)
+        instance.readinessChecks.set('redis', () => options.producer.ping())
+      },
+      { name: 'jobs' },
+    ),
+  )
+
+  app.get(
+    '/info',
+    {
+      schema: {
+        tags: ['ops'],
+        summary: 'Version and database migration state of the service',
+        operationId: `${definition.name}.info`,
+        response: { 200: InfoSchema },
+      },
+    },
+    async () => {
+      const migrator = options.orm.getMigrator()
+      const [applied, pending] = await Promise.all([migrator.getExecutedMigrations(), migrator.getPendingMigrations()])
+      return {
+        service: definition.name,
+        version: definition.version,
+        database: options.orm.config.get('driver')?.name === 'PostgreSqlDriver' ? ('postgresql' as const) : ('sqlite' as const),
+        migrations: { applied: applied.map((m) => m.name), pending: pending.map((m) => m.name) },
+      }
+    },
+  )
+
+  await app.register(definition.routes, { config: options.config })
+  return app
+}
+
+async function openInfrastructure<C extends ServiceConfig>(definition: ServiceDefinition<C>, role: 'server' | 'worker') {
+  const config = loadConfig(definition.configSchema) as C
+  const logger = createLogger({ name: definition.name, level: config.LOG_LEVEL, base: { role } })
+  const orm = await openDatabase({
+    url: config.DATABASE_URL,
+    schema: config.DB_SCHEMA,
+    entities: definition.entities,
+    migrations: definition.migrations,
+    logger,
+  })
+  const producer = new JobProducer(createRedis(config.REDIS_URL, 'producer'), config.REDIS_PREFIX, logger)
+  return { config, logger, orm, producer }
+}
+
+/** Entry point of `server.ts`: migrate, listen, drain on SIGTERM. */
+export async function runServiceServer<C extends ServiceConfig>(definition: ServiceDefinition<C>): Promise<void> {
+  const { config, logger, orm, producer } = await openInfrastructure(definition, 'server')
+  await runUntilSignal(logger, config.SHUTDOWN_TIMEOUT_MS, async () => {
+    const applied = await migrate(orm, config.DB_SCHEMA)
+    if (applied.length > 0) logger.info({ applied }, 'migrations applied')
+    await producer.connect()
+    const app = await buildServiceApp(definition, { config, logger, orm, producer })
+    app.addHook('onClose', async () => producer.close())
+    await app.listen({ host: config.HOST, port: config.PORT })
+    return () => app.close()
+  })
+}
+
+/** Entry point of `worker.ts`: wait for the schema, consume, finish active jobs on SIGTERM. */
+export async function runServiceWorkers<C extends ServiceConfig>(definition: ServiceDefinition<C>): Promise<void> {
+  const { config, logger, orm, producer } = await openInfrastructure(definition, 'worker')
+  await runUntilSignal(logger, config.SHUTDOWN_TIMEOUT_MS, async () => {
+    if (!definition.workers) throw new Error(`${definition.name} has no queue consumers; do not start its worker role`)
+    await waitForMigrations(orm, definition.migrations, logger)
+    await producer.connect()
+    const workers = definition.workers({ config, orm, logger, producer })
+    logger.info({ queues: workers.map((running) => running.worker.name) }, 'workers started')
+    return async () => {
+      await Promise.all(workers.map((running) => running.close()))
+      await producer.close()
+      await orm.close()
+    }
+  })
+}

@@ -1,0 +1,40 @@
+import type { JobHandler } from '@fatturapa-hub/shared'
+import { chainHash, genesisHash } from './audit-chain.js'
+import { AuditEvent } from './audit-event.entity.js'
+
+/** Appends the event to the hash chain; a redelivered event (same eventId) is recorded once. */
+export const recordAuditEvent: JobHandler<'audit.record'> = async (data, { em, log }) => {
+  const connection = em.getConnection()
+  if (em.getPlatform().constructor.name.startsWith('PostgreSql')) {
+    // One chain, one writer at a time, whatever the number of worker replicas.
+    await connection.execute('select pg_advisory_xact_lock(hashtext(?))', ['fph-audit-chain'], 'all', em.getTransactionContext())
+  }
+  if (await em.findOne(AuditEvent, { eventId: data.eventId })) {
+    log.info({ eventId: data.eventId }, 'audit event already recorded')
+    return
+  }
+  const [last] = await em.find(AuditEvent, {}, { orderBy: { seq: 'desc' }, limit: 1 })
+  const { v: _version, ...event } = data
+  const prevHash = last?.hash ?? genesisHash
+  em.persist(
+    em.create(AuditEvent, {
+      eventId: data.eventId,
+      occurredAt: new Date(data.occurredAt),
+      recordedAt: new Date(),
+      service: data.service,
+      action: data.action,
+      outcome: data.outcome,
+      studioId: data.studioId ?? null,
+      actorKind: data.actor.kind,
+      actorUserId: data.actor.userId ?? null,
+      actorUsername: data.actor.username ?? null,
+      resourceType: data.resource?.type ?? null,
+      resourceId: data.resource?.id ?? null,
+      ip: data.ip ?? null,
+      requestId: data.requestId ?? null,
+      details: data.details ? JSON.stringify(data.details) : null,
+      prevHash,
+      hash: chainHash(prevHash, event),
+    }),
+  )
+}
