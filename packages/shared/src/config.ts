@@ -1,4 +1,4 @@
-import Type, { type Static, type TObject, type TProperties } from 'typebox'
+import Type, { type Static, type TObject, type TProperties, type TSchema } from 'typebox'
 import { Value } from 'typebox/value'
 
 export class ConfigError extends Error {
@@ -74,21 +74,35 @@ export function loadConfig<T extends TObject>(schema: T, env: Record<string, str
     const value = env[key]
     if (value !== undefined && value !== '') raw[key] = value
   }
-  const withDefaults = Value.Default(schema, raw)
-  const converted = Value.Convert(schema, withDefaults)
-  if (Value.Check(schema, converted)) return converted as Static<T>
-  const problems = Value.Errors(schema, converted).map((error) => {
-    const name = variableName(error)
-    const received = name ? env[name] : undefined
-    return `${name ?? '(config)'}: ${error.message}${received === undefined ? ' (not set)' : ` (got ${JSON.stringify(received)})`}`
-  })
-  throw new ConfigError([...new Set(problems)])
+  const converted = Value.Convert(schema, Value.Default(schema, raw)) as Record<string, unknown>
+  const required = new Set(schema.required ?? [])
+  const problems: string[] = []
+  // Checked one variable at a time so that every bad variable is reported, not only the first.
+  for (const [name, property] of Object.entries(schema.properties)) {
+    const value = converted[name]
+    if (value === undefined) {
+      if (required.has(name)) problems.push(`${name}: required (not set)`)
+      continue
+    }
+    if (!Value.Check(property, value)) {
+      const received = env[name]
+      problems.push(`${name}: ${expectation(property)}${received === undefined ? ' (not set)' : ` (got ${JSON.stringify(received)})`}`)
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems)
+  return converted as Static<T>
 }
 
-function variableName(error: { instancePath: string; keyword: string; params?: unknown }): string | undefined {
-  if (error.instancePath) return error.instancePath.replace(/^\//, '').split('/')[0]
-  const params = error.params as { requiredProperties?: string[]; missingProperty?: string } | undefined
-  return params?.requiredProperties?.[0] ?? params?.missingProperty
+function expectation(property: TSchema): string {
+  const schema = property as { anyOf?: Array<{ const?: unknown }>; pattern?: string; type?: string; minimum?: number; maximum?: number }
+  if (schema.anyOf?.every((option) => option.const !== undefined)) {
+    return `must be one of ${schema.anyOf.map((option) => String(option.const)).join(', ')}`
+  }
+  if (schema.type === 'integer') {
+    return `must be an integer${schema.minimum === undefined ? '' : ` from ${schema.minimum}`}${schema.maximum === undefined ? '' : ` to ${schema.maximum}`}`
+  }
+  if (schema.pattern) return `must match ${schema.pattern}`
+  return `must be a valid ${schema.type ?? 'value'}`
 }
 
 /** One row per variable, used to generate the configuration table of the README. */
