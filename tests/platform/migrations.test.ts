@@ -58,9 +58,9 @@ describe('service migrations', () => {
   it('build the same tables in an embedded SQLite file', async () => {
     const file = join(await mkdtemp(join(tmpdir(), 'fph-sqlite-')), 'auth.sqlite')
     const embedded = await startTestService(auth, { databaseUrl: `sqlite:${file}`, redisPrefix: prefix })
-    const rows = await embedded.orm.em.getConnection().execute<Array<{ name: string }>>(
-      "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name",
-    )
+    const rows = await embedded.orm.em
+      .getConnection()
+      .execute<Array<{ name: string }>>("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name")
     const info = (await embedded.app.inject({ method: 'GET', url: '/info' })).json()
     await embedded.close()
     expect(rows.map((row) => row.name)).toEqual(['audit_event', 'mikro_orm_migrations', 'processed_job'])

@@ -2,8 +2,15 @@
 // fe-active produces an audit event; the auth service's own worker definition consumes it.
 import { service as auth } from '@fatturapa-hub/auth/service'
 import { service as feActive } from '@fatturapa-hub/fe-active/service'
-import { type AuditEventInput, type RunningWorker, createLogger, publishAudit } from '@fatturapa-hub/shared'
-import { createTestDatabase, startTestService, type TestDatabase, type TestService, testRedisPrefix, testRedisUrl } from '@fatturapa-hub/shared/testing'
+import { type AuditEventInput, createLogger, publishAudit, type RunningWorker } from '@fatturapa-hub/shared'
+import {
+  createTestDatabase,
+  startTestService,
+  type TestDatabase,
+  type TestService,
+  testRedisPrefix,
+  testRedisUrl,
+} from '@fatturapa-hub/shared/testing'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { Queue, QueueEvents } from 'bullmq'
 import { Redis } from 'ioredis'
@@ -97,9 +104,9 @@ describe('queues between services', () => {
   })
 
   it('refuses an invalid payload at the producer', async () => {
-    await expect(
-      producerSide.app.jobs.enqueue('audit.record', { v: 1, eventId: 'x' } as never),
-    ).rejects.toThrow(/invalid payload for job audit.record/)
+    await expect(producerSide.app.jobs.enqueue('audit.record', { v: 1, eventId: 'x' } as never)).rejects.toThrow(
+      /invalid payload for job audit.record/,
+    )
   })
 
   it('fails an invalid payload permanently at the consumer, keeps it, and does not retry it', async () => {
@@ -109,7 +116,11 @@ describe('queues between services', () => {
     const eventsConnection = new Redis(testRedisUrl, { maxRetriesPerRequest: null })
     const events = new QueueEvents('platform.audit', { connection: eventsConnection, prefix })
     await events.waitUntilReady()
-    const job = await queue.add('audit.record', { v: 2, eventId: 'bad-1', what: 'unknown shape' }, { jobId: 'audit-bad-1', attempts: 5, backoff: 10 })
+    const job = await queue.add(
+      'audit.record',
+      { v: 2, eventId: 'bad-1', what: 'unknown shape' },
+      { jobId: 'audit-bad-1', attempts: 5, backoff: 10 },
+    )
     const failed = new Promise<string>((resolve) =>
       events.on('failed', ({ jobId, failedReason }) => {
         if (jobId === job.id) resolve(failedReason)

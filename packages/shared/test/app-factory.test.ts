@@ -15,12 +15,16 @@ describe('createApp', () => {
       {
         schema: {
           tags: ['things'],
-          body: Type.Object({ name: Type.String({ minLength: 2 }), amount: Type.String({ pattern: '^\\d+\\.\\d{2}$' }) }, { additionalProperties: false }),
+          body: Type.Object(
+            { name: Type.String({ minLength: 2 }), amount: Type.String({ pattern: '^\\d+\\.\\d{2}$' }) },
+            { additionalProperties: false },
+          ),
           response: { 201: Type.Object({ name: Type.String() }), ...problemResponses(400, 409) },
         },
       },
       async (request, reply) => {
-        if (request.body.name === 'taken') throw new AppError('THING_EXISTS', 409, 'A thing with this name exists.', { name: request.body.name })
+        if (request.body.name === 'taken')
+          throw new AppError('THING_EXISTS', 409, 'A thing with this name exists.', { name: request.body.name })
         return reply.code(201).send({ name: request.body.name })
       },
     )
@@ -36,7 +40,12 @@ describe('createApp', () => {
   afterAll(() => app.close())
 
   it('answers a valid request and echoes the request id', async () => {
-    const response = await app.inject({ method: 'POST', url: '/things', payload: { name: 'ab', amount: '10.00' }, headers: { 'x-request-id': 'req-1' } })
+    const response = await app.inject({
+      method: 'POST',
+      url: '/things',
+      payload: { name: 'ab', amount: '10.00' },
+      headers: { 'x-request-id': 'req-1' },
+    })
     expect(response.statusCode).toBe(201)
     expect(response.headers['x-request-id']).toBe('req-1')
     expect(logs.lines().some((line) => line.reqId === 'req-1' && line.msg === 'request completed')).toBe(true)
@@ -58,7 +67,12 @@ describe('createApp', () => {
   })
 
   it('maps a malformed JSON body to MALFORMED_BODY', async () => {
-    const response = await app.inject({ method: 'POST', url: '/things', payload: '{"name":', headers: { 'content-type': 'application/json' } })
+    const response = await app.inject({
+      method: 'POST',
+      url: '/things',
+      payload: '{"name":',
+      headers: { 'content-type': 'application/json' },
+    })
     expect(response.statusCode).toBe(400)
     expect(response.json().code).toBe('MALFORMED_BODY')
   })

@@ -2,7 +2,7 @@ import httpProxy from '@fastify/http-proxy'
 import rateLimit from '@fastify/rate-limit'
 import type {} from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
-import { type App, AppError, createApp, ErrorCodes, requestIdHeader, withTimeout } from '@fatturapa-hub/shared'
+import { type App, AppError, createApp, ErrorCodes, problem, requestIdHeader, sendProblem, withTimeout } from '@fatturapa-hub/shared'
 import type { Redis } from 'ioredis'
 import type { Logger } from 'pino'
 import { type Config, upstreams } from './config.js'
@@ -75,6 +75,18 @@ export async function buildGateway({ config, logger, redis }: BuildGatewayOption
       proxyPayloads: false,
       undici: { connections: 128, pipelining: 1, headersTimeout: config.UPSTREAM_TIMEOUT_MS, bodyTimeout: config.UPSTREAM_TIMEOUT_MS },
       replyOptions: {
+        // Transport failures (refused, reset, timed out) become 502/504 problems naming the service.
+        onError: (reply, { error }) => {
+          const status = (error as { statusCode?: number }).statusCode === 504 ? 504 : 502
+          reply.log.warn({ err: error, upstream: service.name }, 'upstream request failed')
+          void sendProblem(
+            reply,
+            problem(status, ErrorCodes.UpstreamUnavailable, `The ${service.name} service did not answer; retry later.`, {
+              instance: reply.request.url,
+              requestId: reply.request.id,
+            }),
+          )
+        },
         rewriteRequestHeaders: (request, headers) => ({
           ...headers,
           [requestIdHeader]: request.id,

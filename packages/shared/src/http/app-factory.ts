@@ -71,6 +71,16 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     )
   })
 
+  // Responses finished during a drain close their keep-alive connection, so a client's idle socket
+  // cannot hold the shutdown open until the deadline.
+  let closing = false
+  app.addHook('preClose', async () => {
+    closing = true
+  })
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close')
+  })
+
   installErrorHandling(app)
 
   await app.register(swagger, {

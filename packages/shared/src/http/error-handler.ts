@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify'
 import { AppError, ErrorCodes, type Problem, problem } from '../errors.js'
 
 const codeByStatus: Record<number, string> = {
@@ -37,9 +37,6 @@ export function toProblem(error: FastifyError | AppError | Error, request: Fasti
     return problem(400, ErrorCodes.ValidationFailed, 'The request does not match the schema of this endpoint.', { ...extras, errors })
   }
   const status = fastifyError.statusCode ?? 500
-  if (fastifyError.code?.startsWith('FST_REPLY_FROM') && status >= 500) {
-    return problem(status, ErrorCodes.UpstreamUnavailable, 'The service behind this path did not answer; retry later.', extras)
-  }
   if (status >= 500) {
     return problem(
       status,
@@ -60,7 +57,14 @@ function describeIssue(issue: { message?: string; keyword: string; params: Recor
   return issue.message ?? issue.keyword
 }
 
-export function sendProblem(reply: FastifyReply, body: Problem) {
+interface ProblemReply {
+  code(statusCode: number): ProblemReply
+  type(contentType: string): ProblemReply
+  send(payload: unknown): unknown
+}
+
+/** Works with any Fastify reply (HTTP/1 or HTTP/2, any type provider). */
+export function sendProblem(reply: ProblemReply, body: Problem) {
   return reply.code(body.status).type('application/problem+json').send(body)
 }
 
