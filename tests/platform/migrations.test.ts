@@ -26,7 +26,7 @@ describe('service migrations', () => {
          where table_schema not in ('pg_catalog', 'information_schema') order by 1, 2`,
       )
       const bySchema: Record<string, string[]> = {}
-      for (const row of rows) (bySchema[row.table_schema] ??= []).push(row.table_name)
+      for (const row of rows) bySchema[row.table_schema] = [...(bySchema[row.table_schema] ?? []), row.table_name]
       return bySchema
     } finally {
       await client.end()

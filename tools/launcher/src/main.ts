@@ -47,8 +47,8 @@ async function main() {
     say('stopped')
     process.exit(code)
   }
-  process.once('SIGINT', () => void stopAll(0))
-  process.once('SIGTERM', () => void stopAll(0))
+  process.on('SIGINT', () => void stopAll(0))
+  process.on('SIGTERM', () => void stopAll(0))
 
   const watch = (managed: ManagedProcess) => {
     running.push(managed)

@@ -37,8 +37,8 @@ export async function runUntilSignal(logger: Logger, timeoutMs: number, start: (
       process.exit(1)
     }
   }
-  process.once('SIGTERM', () => void shutdown('SIGTERM', 0))
-  process.once('SIGINT', () => void shutdown('SIGINT', 0))
+  process.on('SIGTERM', () => void shutdown('SIGTERM', 0))
+  process.on('SIGINT', () => void shutdown('SIGINT', 0))
   process.on('uncaughtException', (error) => {
     logger.fatal({ err: error }, 'uncaught exception')
     void shutdown('uncaughtException', 1)

@@ -1,0 +1,110 @@
+// Real: the README's start command (`pnpm start`) in a clean data directory: a local redis-server it starts
+// itself, SQLite files, every service and worker process, and the gateway. Stopped like Ctrl+C in a terminal.
+import { type ChildProcess, spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { mkdtemp, readdir } from 'node:fs/promises'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { serviceNames } from '@fatturapa-hub/shared'
+import { afterAll, describe, expect, it } from '@jest/globals'
+
+const root = fileURLToPath(new URL('../../', import.meta.url))
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer()
+    server.once('error', () => resolve(false))
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)))
+  })
+}
+
+async function freePortBase(): Promise<number> {
+  for (;;) {
+    const base = 20000 + Math.floor(Math.random() * 2000) * 10
+    const free = await Promise.all([0, 1, 2, 3, 4, 5].map((offset) => portFree(base + offset)))
+    if (free.every(Boolean)) return base
+  }
+}
+
+function embeddedEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extra }
+  delete env.REDIS_URL
+  delete env.DATABASE_URL
+  return env
+}
+
+describe('embedded start (pnpm start)', () => {
+  let child: ChildProcess | undefined
+
+  afterAll(() => {
+    try {
+      if (child?.pid) process.kill(-child.pid, 'SIGKILL')
+    } catch {
+      // the process group has already exited
+    }
+  })
+
+  it('reaches readiness of every service from a clean directory and stops cleanly', async () => {
+    const dataDir = join(await mkdtemp(join(tmpdir(), 'fph-embedded-')), 'data')
+    const portBase = await freePortBase()
+    const proc = spawn('pnpm', ['start'], {
+      cwd: root,
+      env: embeddedEnv({ FPH_DATA_DIR: dataDir, FPH_PORT_BASE: String(portBase), LOG_LEVEL: 'info' }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    })
+    child = proc
+    let output = ''
+    proc.stdout?.on('data', (chunk) => {
+      output += String(chunk)
+    })
+    proc.stderr?.on('data', (chunk) => {
+      output += String(chunk)
+    })
+    const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()))
+
+    const deadline = Date.now() + 120000
+    while (!output.includes('Press Ctrl+C to stop.')) {
+      if (proc.exitCode !== null || Date.now() > deadline) throw new Error(`platform did not start:\n${output}`)
+      await new Promise((resolve) => setTimeout(resolve, 250))
+    }
+
+    const gateway = `http://127.0.0.1:${portBase}`
+    const readiness = await fetch(`${gateway}/readyz`)
+    const body = (await readiness.json()) as { status: string; checks: Record<string, { ok: boolean }> }
+    expect(readiness.status).toBe(200)
+    expect(body.status).toBe('ready')
+    for (const name of serviceNames) {
+      expect(body.checks[`service:${name}`]).toEqual({ ok: true })
+      const info = (await (await fetch(`${gateway}/api/${name}/info`)).json()) as { database: string; migrations: { pending: string[] } }
+      expect(info).toMatchObject({ database: 'sqlite', migrations: { pending: [] } })
+    }
+    expect(output).toContain(`${gateway}/docs`)
+    expect(output).toContain('(local redis-server)')
+
+    process.kill(-(proc.pid as number), 'SIGINT')
+    await exited
+    expect(output).toContain('stopped')
+    const files = await readdir(dataDir)
+    for (const name of serviceNames) expect(files).toContain(`${name}.sqlite`)
+    expect(existsSync(join(dataDir, 'redis'))).toBe(true)
+    expect(existsSync(join(dataDir, 'logs', 'gateway.log'))).toBe(true)
+  }, 180000)
+
+  it('explains how to install Redis when redis-server is missing and REDIS_URL is unset', async () => {
+    const dataDir = join(await mkdtemp(join(tmpdir(), 'fph-embedded-')), 'data')
+    const proc = spawn(process.execPath, [join(root, 'tools/launcher/dist/main.js')], {
+      env: embeddedEnv({ FPH_DATA_DIR: dataDir, PATH: '/nonexistent' }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let output = ''
+    proc.stdout?.on('data', (chunk) => {
+      output += String(chunk)
+    })
+    const code = await new Promise<number | null>((resolve) => proc.once('exit', resolve))
+    expect(code).toBe(1)
+    expect(output).toMatch(/redis-server was not found on PATH\. Install it \(Debian\/Ubuntu: apt-get install redis-server/)
+  })
+})
