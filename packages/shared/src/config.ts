@@ -8,13 +8,19 @@ export class ConfigError extends Error {
   }
 }
 
-const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
-
 /** Settings every process of the platform reads. */
 export const PlatformConfigFields = {
   LOG_LEVEL: Type.Union(
-    logLevels.map((level) => Type.Literal(level)),
-    { default: 'info', description: `pino log level: ${logLevels.join(', ')}.` },
+    [
+      Type.Literal('fatal'),
+      Type.Literal('error'),
+      Type.Literal('warn'),
+      Type.Literal('info'),
+      Type.Literal('debug'),
+      Type.Literal('trace'),
+      Type.Literal('silent'),
+    ],
+    { default: 'info', description: 'pino log level: fatal, error, warn, info, debug, trace, silent.' },
   ),
   REDIS_URL: Type.String({
     default: 'redis://127.0.0.1:6379',
@@ -38,7 +44,7 @@ export function serviceConfigFields(service: { name: string; defaultPort: number
   return {
     ...PlatformConfigFields,
     HOST: Type.String({ default: '127.0.0.1', description: 'Interface the HTTP server binds to (0.0.0.0 in containers).' }),
-    PORT: Type.Integer({ default: service.defaultPort, minimum: 0, maximum: 65535, description: 'HTTP port of the service.' }),
+    PORT: Type.Integer({ default: service.defaultPort, minimum: 0, maximum: 65535, description: 'HTTP port.' }),
     DATABASE_URL: Type.String({
       default: `sqlite:./data/${service.name}.sqlite`,
       pattern: '^(postgres(ql)?://|sqlite:)',
@@ -49,7 +55,6 @@ export function serviceConfigFields(service: { name: string; defaultPort: number
       pattern: '^[a-z_][a-z0-9_]*$',
       description: 'PostgreSQL schema owned by the service (ignored for SQLite).',
     }),
-    WORKER_CONCURRENCY: Type.Integer({ default: 4, minimum: 1, maximum: 256, description: 'Jobs processed in parallel per queue.' }),
   } satisfies TProperties
 }
 

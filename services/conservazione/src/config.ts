@@ -1,5 +1,5 @@
-import { MailConfigFields, serviceConfigSchema } from '@fatturapa-hub/shared'
+import { serviceConfigSchema } from '@fatturapa-hub/shared'
 import type { Static } from 'typebox'
 
-export const ConfigSchema = serviceConfigSchema('conservazione', MailConfigFields)
+export const ConfigSchema = serviceConfigSchema('conservazione')
 export type Config = Static<typeof ConfigSchema>

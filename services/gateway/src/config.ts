@@ -20,8 +20,8 @@ const upstreamFields = Object.fromEntries(
 export const ConfigSchema = Type.Object(
   {
     ...PlatformConfigFields,
-    HOST: Type.String({ default: '127.0.0.1', description: 'Interface the gateway binds to (0.0.0.0 in containers).' }),
-    PORT: Type.Integer({ default: gatewayDefaultPort, minimum: 0, maximum: 65535, description: 'HTTP port of the gateway.' }),
+    HOST: Type.String({ default: '127.0.0.1', description: 'Interface the HTTP server binds to (0.0.0.0 in containers).' }),
+    PORT: Type.Integer({ default: gatewayDefaultPort, minimum: 0, maximum: 65535, description: 'HTTP port.' }),
     BODY_LIMIT_BYTES: Type.Integer({
       default: 7 * 1024 * 1024,
       minimum: 1024,

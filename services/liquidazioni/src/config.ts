@@ -1,5 +1,5 @@
-import { MailConfigFields, serviceConfigSchema } from '@fatturapa-hub/shared'
+import { serviceConfigSchema } from '@fatturapa-hub/shared'
 import type { Static } from 'typebox'
 
-export const ConfigSchema = serviceConfigSchema('liquidazioni', MailConfigFields)
+export const ConfigSchema = serviceConfigSchema('liquidazioni')
 export type Config = Static<typeof ConfigSchema>

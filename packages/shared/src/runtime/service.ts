@@ -1,12 +1,13 @@
 import type { FastifyPluginAsync } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Logger } from 'pino'
-import Type, { type Static, type TObject } from 'typebox'
+import Type, { type Static, type TObject, type TProperties } from 'typebox'
 import { loadConfig, serviceConfigFields } from '../config.js'
 import { type MigrationEntry, migrate, type OpenDatabaseOptions, type Orm, openDatabase, waitForMigrations } from '../db/orm.js'
 import { databasePlugin } from '../db/plugin.js'
 import { type App, createApp } from '../http/app-factory.js'
 import { createLogger } from '../logger.js'
+import { createMailer, type MailConfig, type Mailer } from '../mail.js'
 import { JobProducer } from '../queues/producer.js'
 import { createRedis } from '../queues/redis.js'
 import type { RunningWorker } from '../queues/worker.js'
@@ -18,7 +19,14 @@ export type ServiceConfig = Static<TObject<ReturnType<typeof serviceConfigFields
 declare module 'fastify' {
   interface FastifyInstance {
     jobs: JobProducer
+    /** Present in services whose configuration includes the mail settings. */
+    mailer?: Mailer
   }
+}
+
+/** A mailer when the service's configuration carries the mail settings (SMTP_URL / MAIL_DIR). */
+export function mailerFor(config: object, logger: Logger): Mailer | undefined {
+  return 'MAIL_DIR' in config ? createMailer(config as MailConfig, logger) : undefined
 }
 
 export interface ServiceDefinition<C extends ServiceConfig = ServiceConfig> {
@@ -40,10 +48,12 @@ export interface WorkerContext<C extends ServiceConfig = ServiceConfig> {
   orm: Orm
   logger: Logger
   producer: JobProducer
+  mailer?: Mailer | undefined
 }
 
-export function serviceConfigSchema<P extends Parameters<typeof Type.Object>[0]>(name: ServiceName, own: P = {} as P) {
-  return Type.Object({ ...serviceConfigFields(ServiceCatalog[name]), ...own }, { additionalProperties: true })
+// biome-ignore lint/complexity/noBannedTypes: no own fields is the common case
+export function serviceConfigSchema<P extends TProperties = {}>(name: ServiceName, own?: P) {
+  return Type.Object({ ...serviceConfigFields(ServiceCatalog[name]), ...(own as P) }, { additionalProperties: true })
 }
 
 export interface BuildServiceAppOptions<C extends ServiceConfig> {
@@ -144,10 +154,12 @@ export async function runServiceWorkers<C extends ServiceConfig>(definition: Ser
     if (!definition.workers) throw new Error(`${definition.name} has no queue consumers; do not start its worker role`)
     await waitForMigrations(orm, definition.migrations, logger)
     await producer.connect()
-    const workers = definition.workers({ config, orm, logger, producer })
+    const mailer = mailerFor(config, logger)
+    const workers = definition.workers({ config, orm, logger, producer, mailer })
     logger.info({ queues: workers.map((running) => running.worker.name) }, 'workers started')
     return async () => {
       await Promise.all(workers.map((running) => running.close()))
+      mailer?.close()
       await producer.close()
       await orm.close()
     }

@@ -1,0 +1,37 @@
+// Keeps docker-compose.yml in step with the code: every service and worker role runs, the gateway finds
+// each service on the port it listens on, and Redis is configured not to evict queued jobs.
+import { existsSync, readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { serviceUrlVariable } from '@fatturapa-hub/gateway/config'
+import { ServiceCatalog, serviceNames } from '@fatturapa-hub/shared'
+import { describe, expect, it } from '@jest/globals'
+import { parse } from 'yaml'
+
+const root = fileURLToPath(new URL('../../', import.meta.url))
+type ComposeService = { command?: string[]; environment?: Record<string, string>; build?: { dockerfile: string } }
+const compose = parse(readFileSync(`${root}docker-compose.yml`, 'utf8'), { merge: true }) as { services: Record<string, ComposeService> }
+
+describe('docker-compose.yml', () => {
+  it('runs the HTTP role of every service on its port, and every worker role that exists', () => {
+    for (const name of serviceNames) {
+      const service = compose.services[name]
+      expect(service?.command).toEqual(['node', `services/${name}/dist/server.js`])
+      expect(service?.environment?.PORT).toBe(String(ServiceCatalog[name].defaultPort))
+      expect(service?.environment?.DATABASE_URL).toMatch(/^postgres:\/\//)
+      const hasWorker = existsSync(`${root}services/${name}/src/worker.ts`)
+      expect(compose.services[`${name}-worker`]?.command ?? null).toEqual(hasWorker ? ['node', `services/${name}/dist/worker.js`] : null)
+    }
+  })
+
+  it('points the gateway at every service', () => {
+    const gateway = compose.services.gateway
+    for (const name of serviceNames) {
+      expect(gateway?.environment?.[serviceUrlVariable(name)]).toBe(`http://${name}:${ServiceCatalog[name].defaultPort}`)
+    }
+  })
+
+  it('builds from the Dockerfile, and Redis never evicts', () => {
+    expect(existsSync(`${root}${compose.services.gateway?.build?.dockerfile}`)).toBe(true)
+    expect(compose.services.redis?.command).toEqual(expect.arrayContaining(['--maxmemory-policy', 'noeviction']))
+  })
+})
