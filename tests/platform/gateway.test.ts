@@ -19,6 +19,7 @@ import {
 } from '@fatturapa-hub/shared/testing'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import type { Redis } from 'ioredis'
+import request from 'supertest'
 
 const definitions = { auth, 'fe-active': feActive, 'fe-passive': fePassive, liquidazioni, conservazione } as Record<
   string,
@@ -94,6 +95,20 @@ describe('gateway', () => {
     expect(response.headers['x-request-id']).toBe('erp-sync-20261123-0001')
     const line = authLogs.lines().find((entry) => entry.reqId === 'erp-sync-20261123-0001')
     expect(line).toMatchObject({ service: 'auth', url: '/info', statusCode: 200, msg: 'request completed' })
+  })
+
+  it('proxies over a real socket, with the request id in the response (supertest)', async () => {
+    const app = await gateway()
+    const response = await request(app.server).get('/api/fe-passive/info').set('x-request-id', 'socket-1').expect(200)
+    expect(response.headers['x-request-id']).toBe('socket-1')
+    expect(response.body).toMatchObject({ service: 'fe-passive', database: 'postgresql' })
+  })
+
+  it('documents its own probes', async () => {
+    const app = await gateway()
+    const document = (await app.inject({ method: 'GET', url: '/openapi.json' })).json()
+    expect(document.paths['/healthz'].get.tags).toEqual(['gateway'])
+    expect(document.paths['/readyz'].get.responses['503']).toBeDefined()
   })
 
   it('passes service problems through unchanged', async () => {

@@ -33,6 +33,7 @@ export async function buildGateway({ config, logger, redis }: BuildGatewayOption
     bodyLimit: config.BODY_LIMIT_BYTES,
     tags: [{ name: 'gateway', description: 'Entry point, health and API documentation' }],
     exposeOpenApi: false,
+    healthTags: ['gateway'],
   })
 
   // Bodies are forwarded byte for byte. Buffering them here lets Fastify enforce the body limit

@@ -42,6 +42,8 @@ export interface CreateAppOptions {
   tags?: Array<{ name: string; description: string }>
   /** Serve this app's own document at /openapi.json (the gateway serves a merged one instead). */
   exposeOpenApi?: boolean
+  /** Tags under which /healthz and /readyz are documented; hidden when absent. */
+  healthTags?: string[]
 }
 
 export const defaultBodyLimit = 7 * 1024 * 1024
@@ -93,6 +95,6 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   })
   if (options.exposeOpenApi !== false) app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
 
-  await app.register(healthRoutes, { service: options.name })
+  await app.register(healthRoutes, { service: options.name, ...(options.healthTags ? { tags: options.healthTags } : {}) })
   return app
 }
