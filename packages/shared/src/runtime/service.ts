@@ -119,9 +119,16 @@ export async function buildServiceApp<C extends ServiceConfig>(
   return app
 }
 
-async function openInfrastructure<C extends ServiceConfig>(definition: ServiceDefinition<C>, role: 'server' | 'worker') {
-  const config = loadConfig(definition.configSchema) as C
-  const logger = createLogger({ name: definition.name, level: config.LOG_LEVEL, base: { role } })
+export interface OpenInfrastructureOptions {
+  role: 'server' | 'worker'
+  env?: Record<string, string | undefined>
+  logger?: Logger
+}
+
+/** Configuration, logger, database and queue producer of a service, as its processes (and tests) open them. */
+export async function openInfrastructure<C extends ServiceConfig>(definition: ServiceDefinition<C>, options: OpenInfrastructureOptions) {
+  const config = loadConfig(definition.configSchema, options.env) as C
+  const logger = options.logger ?? createLogger({ name: definition.name, level: config.LOG_LEVEL, base: { role: options.role } })
   const orm = await openDatabase({
     url: config.DATABASE_URL,
     schema: config.DB_SCHEMA,
@@ -135,7 +142,7 @@ async function openInfrastructure<C extends ServiceConfig>(definition: ServiceDe
 
 /** Entry point of `server.ts`: migrate, listen, drain on SIGTERM. */
 export async function runServiceServer<C extends ServiceConfig>(definition: ServiceDefinition<C>): Promise<void> {
-  const { config, logger, orm, producer } = await openInfrastructure(definition, 'server')
+  const { config, logger, orm, producer } = await openInfrastructure(definition, { role: 'server' })
   await runUntilSignal(logger, config.SHUTDOWN_TIMEOUT_MS, async () => {
     const applied = await migrate(orm, config.DB_SCHEMA)
     if (applied.length > 0) logger.info({ applied }, 'migrations applied')
@@ -149,7 +156,7 @@ export async function runServiceServer<C extends ServiceConfig>(definition: Serv
 
 /** Entry point of `worker.ts`: wait for the schema, consume, finish active jobs on SIGTERM. */
 export async function runServiceWorkers<C extends ServiceConfig>(definition: ServiceDefinition<C>): Promise<void> {
-  const { config, logger, orm, producer } = await openInfrastructure(definition, 'worker')
+  const { config, logger, orm, producer } = await openInfrastructure(definition, { role: 'worker' })
   await runUntilSignal(logger, config.SHUTDOWN_TIMEOUT_MS, async () => {
     if (!definition.workers) throw new Error(`${definition.name} has no queue consumers; do not start its worker role`)
     await waitForMigrations(orm, definition.migrations, logger)

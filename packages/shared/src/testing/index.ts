@@ -2,13 +2,11 @@ import { randomBytes } from 'node:crypto'
 import { Writable } from 'node:stream'
 import pg from 'pg'
 import type { Logger } from 'pino'
-import { loadConfig } from '../config.js'
-import { migrate, type Orm, openDatabase } from '../db/orm.js'
+import { migrate, type Orm } from '../db/orm.js'
 import type { App } from '../http/app-factory.js'
 import { createLogger } from '../logger.js'
-import { JobProducer } from '../queues/producer.js'
-import { createRedis } from '../queues/redis.js'
-import { buildServiceApp, type ServiceConfig, type ServiceDefinition } from '../runtime/service.js'
+import type { JobProducer } from '../queues/producer.js'
+import { buildServiceApp, openInfrastructure, type ServiceConfig, type ServiceDefinition } from '../runtime/service.js'
 
 /** Admin connection used to create one database per test file; trust auth on the CI machines. */
 export const testPostgresUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
@@ -98,23 +96,18 @@ export async function startTestService<C extends ServiceConfig>(
   definition: ServiceDefinition<C>,
   options: { databaseUrl: string; redisPrefix: string; logger?: Logger; env?: Record<string, string> },
 ): Promise<TestService<C>> {
-  const config = loadConfig(definition.configSchema, {
-    DATABASE_URL: options.databaseUrl,
-    REDIS_URL: testRedisUrl,
-    REDIS_PREFIX: options.redisPrefix,
-    LOG_LEVEL: 'warn',
-    ...options.env,
-  }) as C
-  const logger = options.logger ?? createLogger({ name: definition.name, level: config.LOG_LEVEL })
-  const orm = await openDatabase({
-    url: config.DATABASE_URL,
-    schema: config.DB_SCHEMA,
-    entities: definition.entities,
-    migrations: definition.migrations,
-    logger,
+  const { config, orm, producer, logger } = await openInfrastructure(definition, {
+    role: 'server',
+    env: {
+      DATABASE_URL: options.databaseUrl,
+      REDIS_URL: testRedisUrl,
+      REDIS_PREFIX: options.redisPrefix,
+      LOG_LEVEL: 'warn',
+      ...options.env,
+    },
+    ...(options.logger ? { logger: options.logger } : {}),
   })
   await migrate(orm, config.DB_SCHEMA)
-  const producer = new JobProducer(createRedis(config.REDIS_URL, 'producer'), config.REDIS_PREFIX, logger)
   await producer.connect()
   const app = await buildServiceApp(definition, { config, logger, orm, producer })
   await app.ready()
