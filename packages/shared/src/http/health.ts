@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
+import { withTimeout } from '../timeout.js'
 
 export const HealthSchema = Type.Object({ status: Type.Literal('ok'), service: Type.String() })
 
@@ -44,18 +45,4 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ service: string; tags?: s
       return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', service, checks })
     },
   )
-}
-
-export async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms)
-      }),
-    ])
-  } finally {
-    clearTimeout(timer)
-  }
 }

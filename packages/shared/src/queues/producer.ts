@@ -2,9 +2,12 @@ import { Queue } from 'bullmq'
 import type { Redis } from 'ioredis'
 import type { Logger } from 'pino'
 import { AppError, ErrorCodes } from '../errors.js'
+import { withTimeout } from '../timeout.js'
 import { type JobData, type JobName, Jobs, type QueueName } from './contract.js'
 import { connectRedis } from './redis.js'
 import { payloadErrors } from './validation.js'
+
+const addTimeoutMs = 5000
 
 export const retention = {
   removeOnComplete: { age: 24 * 3600, count: 5000 },
@@ -42,20 +45,38 @@ export class JobProducer {
     await connectRedis(this.redis)
   }
 
+  /**
+   * Starts connecting without waiting: a service boots while Redis is down, reports not-ready, answers
+   * 503 to calls that need a queue, and recovers by itself when Redis comes back.
+   */
+  connectInBackground(): void {
+    connectRedis(this.redis).catch((error) => this.logger.warn({ err: error }, 'redis unavailable at start; retrying in background'))
+  }
+
   async enqueue<N extends JobName>(name: N, data: JobData<N>, options: EnqueueOptions = {}): Promise<string> {
     const definition = Jobs[name]
     const problems = payloadErrors(name, data)
     if (problems.length > 0) throw new InvalidJobPayloadError(name, problems)
     const jobId = (definition.jobId as (data: JobData<N>) => string)(data)
     if (jobId.includes(':') || /^\d+$/.test(jobId)) throw new Error(`job id ${jobId} of ${name} must not contain ':' nor be all digits`)
+    // BullMQ waits for the first connection before any command, whatever the offline-queue setting,
+    // so an HTTP path checks the connection itself and bounds the add.
+    if (this.redis.status !== 'ready') {
+      this.logger.error({ job: name, jobId, redis: this.redis.status }, 'could not enqueue job: redis not connected')
+      throw new AppError(ErrorCodes.ServiceUnavailable, 503, 'The job queue is unavailable; retry later.')
+    }
     try {
-      await this.queue(definition.queue).add(name, data, {
-        jobId,
-        attempts: definition.attempts,
-        backoff: { type: 'exponential', delay: definition.backoffMs },
-        ...(options.delayMs ? { delay: options.delayMs } : {}),
-        ...retention,
-      })
+      await withTimeout(
+        this.queue(definition.queue).add(name, data, {
+          jobId,
+          attempts: definition.attempts,
+          backoff: { type: 'exponential', delay: definition.backoffMs },
+          ...(options.delayMs ? { delay: options.delayMs } : {}),
+          ...retention,
+        }),
+        addTimeoutMs,
+        `enqueue ${name}`,
+      )
     } catch (error) {
       this.logger.error({ err: error, job: name, jobId }, 'could not enqueue job')
       throw new AppError(ErrorCodes.ServiceUnavailable, 503, 'The job queue is unavailable; retry later.')

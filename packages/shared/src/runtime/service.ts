@@ -146,7 +146,7 @@ export async function runServiceServer<C extends ServiceConfig>(definition: Serv
   await runUntilSignal(logger, config.SHUTDOWN_TIMEOUT_MS, async () => {
     const applied = await migrate(orm, config.DB_SCHEMA)
     if (applied.length > 0) logger.info({ applied }, 'migrations applied')
-    await producer.connect()
+    producer.connectInBackground()
     const app = await buildServiceApp(definition, { config, logger, orm, producer })
     app.addHook('onClose', async () => producer.close())
     await app.listen({ host: config.HOST, port: config.PORT })
@@ -160,7 +160,7 @@ export async function runServiceWorkers<C extends ServiceConfig>(definition: Ser
   await runUntilSignal(logger, config.SHUTDOWN_TIMEOUT_MS, async () => {
     if (!definition.workers) throw new Error(`${definition.name} has no queue consumers; do not start its worker role`)
     await waitForMigrations(orm, definition.migrations, logger)
-    await producer.connect()
+    producer.connectInBackground()
     const mailer = mailerFor(config, logger)
     const workers = definition.workers({ config, orm, logger, producer, mailer })
     logger.info({ queues: workers.map((running) => running.worker.name) }, 'workers started')
