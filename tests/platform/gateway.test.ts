@@ -21,7 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import type { Redis } from 'ioredis'
 import request from 'supertest'
 
-const definitions = { auth, 'fe-active': feActive, 'fe-passive': fePassive, liquidazioni, conservazione } as Record<
+const definitions = { auth, 'fe-active': feActive, 'fe-passive': fePassive, liquidazioni, conservazione } as unknown as Record<
   string,
   ServiceDefinition
 >

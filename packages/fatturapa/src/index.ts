@@ -1,1 +1,29 @@
-export {}
+export * from './identifiers/index.js'
+export {
+  type BuildOptions,
+  buildInvoiceXml,
+  FATTURAPA_LEGACY_NS,
+  FATTURAPA_NS,
+  type FatturaElettronica,
+  FatturaElettronicaBodySchema,
+  FatturaElettronicaHeaderSchema,
+  FatturaElettronicaSchema,
+  InvoiceModelError,
+  InvoiceSchemaError,
+  InvoiceXmlError,
+  type InvoiceXmlErrorCode,
+  type ModelIssue,
+  type ModelIssueCode,
+  type ParseOptions,
+  parseInvoice,
+  type ReadResult,
+  readInvoice,
+  type ValidationResult as ModelValidationResult,
+  validateInvoiceModel,
+  XMLDSIG_NS,
+} from './model/index.js'
+export * from './names/index.js'
+export * from './notifications/index.js'
+export * from './signature/index.js'
+export * from './validation/index.js'
+export { maxInvoiceBytes, parseUntrustedXml, XmlInputError } from './xml/parse.js'

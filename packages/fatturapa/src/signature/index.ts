@@ -1,0 +1,8 @@
+export { type SignCadesOptions, signCades } from './cades-sign.js'
+export { verifyCades } from './cades-verify.js'
+export type { SignerIdentity } from './certificate.js'
+export type { SignatureVerification, VerifyOptions } from './checks.js'
+export type { P7mEncoding } from './encoding.js'
+export { P7mFormatError, type SignatureCode, type SignatureProblem, SigningInputError } from './errors.js'
+export { isP7m, type P7mSigner, type UnwrappedP7m, unwrapP7m } from './p7m.js'
+export { verifyXades } from './xades-verify.js'
