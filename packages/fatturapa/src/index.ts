@@ -1,3 +1,4 @@
+export * from './checks/index.js'
 export * from './identifiers/index.js'
 export {
   type BuildOptions,
@@ -18,6 +19,7 @@ export {
   parseInvoice,
   type ReadResult,
   readInvoice,
+  readValidatedInvoice,
   type ValidationResult as ModelValidationResult,
   validateInvoiceModel,
   XMLDSIG_NS,

@@ -7,6 +7,7 @@ export {
   type ModelIssue,
   type ModelIssueCode,
 } from './errors.js'
+export { readValidatedInvoice } from './fast-read.js'
 export { FATTURAPA_LEGACY_NS, FATTURAPA_NS, XMLDSIG_NS } from './namespaces.js'
 export { type ParseOptions, parseInvoice, type ReadResult, readInvoice } from './parse.js'
 export { FatturaElettronicaBodySchema } from './schema/body.js'

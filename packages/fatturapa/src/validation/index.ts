@@ -1,4 +1,5 @@
+export { type DuplicateStore, duplicateIssues, type InvoiceIdentity, invoiceIdentities } from './duplicates.js'
 export * from './issues.js'
-export { validateInvoice } from './pipeline.js'
+export { type InvoiceValidationOptions, type InvoiceValidationResult, validateInvoice } from './pipeline.js'
 export { compiledSchema, Namespaces, schemaDirectory } from './schemas.js'
 export { type ValidateOptions, validateInvoiceFormat } from './validate.js'

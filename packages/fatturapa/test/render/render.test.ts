@@ -34,8 +34,9 @@ describe('rendering', () => {
 
   it('escapes text so invoice content cannot inject markup', () => {
     const hostile = structuredClone(invoice)
-    ;(hostile.FatturaElettronicaBody[0] as typeof body & object).DatiBeniServizi.DettaglioLinee[0]!.Descrizione =
-      '<img src=x onerror=alert(1)> & co'
+    const line = hostile.FatturaElettronicaBody[0]?.DatiBeniServizi.DettaglioLinee[0]
+    if (!line) throw new Error('sample without lines')
+    line.Descrizione = '<img src=x onerror=alert(1)> & co'
     const html = renderInvoiceHtml(hostile)
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt; &amp; co')
     expect(html).not.toContain('<img')
