@@ -1,16 +1,8 @@
 import { DOMParser, type Element, type Node, XMLSerializer } from '@xmldom/xmldom'
+import { seededRandom } from '../schemas/mutator.js'
 
-/** Small deterministic PRNG (mulberry32) so that every run mutates the same way. */
-export function seeded(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** The same seeded PRNG as the invoice mutator, so every run mutates the same way. */
+export const seeded = seededRandom
 
 const dsig = 'http://www.w3.org/2000/09/xmldsig#'
 
