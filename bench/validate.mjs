@@ -1,7 +1,7 @@
 // Full validation throughput of @fatturapa-hub/fatturapa against `xmllint --noout --nonet --schema` (with
 // the official XSD as reference) on the same files, in the same run, one core each. Then the peak RSS of
 // validating a ~5 MB invoice in a fresh process.
-// Usage: pnpm bench:validate [copies=300]
+// Usage: pnpm bench:validate [copies=600]
 import { execFileSync, spawnSync } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url'
 const root = fileURLToPath(new URL('..', import.meta.url))
 const reference = join(root, '..', 'shared', 'reference', 'fatturapa')
 const officialSchema = join(reference, 'xsd', 'Schema_VFPR12_v1.2.3.xsd')
-const copies = Number(process.argv[2] ?? 300)
+const copies = Number(process.argv[2] ?? 600)
 
 if (process.argv[2] === '--rss-child') {
   const { validateInvoice } = await import('@fatturapa-hub/fatturapa/validation')
