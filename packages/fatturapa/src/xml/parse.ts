@@ -1,4 +1,5 @@
 import { ParseOption, XmlDocument } from 'libxml2-wasm'
+import { hasDoctype } from './prolog.js'
 
 /** The largest invoice file SDI accepts on any channel (00003). */
 export const maxInvoiceBytes = 5 * 1024 * 1024
@@ -15,6 +16,7 @@ export const hardenedParseOptions =
 
 export class XmlInputError extends Error {
   constructor(
+    readonly reason: 'doctype' | 'malformed',
     message: string,
     readonly line?: number,
     readonly column?: number,
@@ -24,18 +26,24 @@ export class XmlInputError extends Error {
   }
 }
 
+const encodingDeclaration = /^(\uFEFF?<\?xml\s[^>]*?\bencoding\s*=\s*)(["'])[^"']*\2/
+
 /**
- * Parses untrusted XML bytes. Documents with a DOCTYPE are refused outright: FatturaPA and SDI messages
- * never carry one, and it is the vehicle of every entity attack. The encoding comes from the BOM or the
- * XML declaration (UTF-8, UTF-16, ISO-8859-1 and windows-1252 occur in real files).
+ * Parses untrusted XML (invoices, SDI messages) with libxml2; the caller disposes the document. Documents with
+ * a DOCTYPE are refused outright: FatturaPA and SDI messages never carry one, and it is the vehicle of every
+ * entity attack. Bytes are decoded by libxml2 from the BOM or the declaration (UTF-8, UTF-16, ISO-8859-1 and
+ * windows-1252 occur in real files); a string is already decoded, so it is re-encoded as UTF-8 and its
+ * declaration is made to say so.
  */
-export function parseUntrustedXml(bytes: Uint8Array): XmlDocument {
-  if (hasDoctype(bytes)) throw new XmlInputError('DOCTYPE declarations are not allowed')
+export function parseUntrustedXml(input: string | Uint8Array): XmlDocument {
+  const bytes = typeof input === 'string' ? new TextEncoder().encode(input.replace(encodingDeclaration, '$1$2UTF-8$2')) : input
+  if (hasDoctype(prologText(bytes))) throw new XmlInputError('doctype', 'DOCTYPE declarations are not allowed')
   try {
     return XmlDocument.fromBuffer(bytes, { option: hardenedParseOptions })
   } catch (error) {
     const detail = (error as { details?: Array<{ message: string; line?: number; col?: number }> }).details?.[0]
     throw new XmlInputError(
+      'malformed',
       `XML not well-formed: ${(detail?.message ?? (error as Error).message).trim()}`,
       detail?.line,
       detail?.col === undefined ? undefined : detail.col,
@@ -43,23 +51,19 @@ export function parseUntrustedXml(bytes: Uint8Array): XmlDocument {
   }
 }
 
-const doctype = [0x3c, 0x21, 0x44, 0x4f, 0x43, 0x54, 0x59, 0x50, 0x45] // <!DOCTYPE
-
-/** Looks only at the prolog (before the first element), in single-byte and UTF-16 encodings alike. */
-function hasDoctype(bytes: Uint8Array): boolean {
+/** The first bytes as text, NUL bytes dropped so UTF-16 input reads like ASCII; enough to see the prolog. */
+function prologText(bytes: Uint8Array): string {
   const limit = Math.min(bytes.length, 64 * 1024)
-  const ascii: number[] = []
-  for (let i = 0; i < limit; i++) {
-    const byte = bytes[i] as number
+  let text = ''
+  for (let index = 0; index < limit; index++) {
+    const byte = bytes[index] as number
     if (byte === 0) continue
-    ascii.push(byte >= 0x61 && byte <= 0x7a ? byte - 0x20 : byte)
-    if (ascii.length >= doctype.length) {
-      const start = ascii.length - doctype.length
-      if (doctype.every((value, index) => ascii[start + index] === value)) return true
+    text += String.fromCharCode(byte)
+    // The prolog ends at the first element: '<' followed by a name start character.
+    if (byte === 0x3c && index + 1 < limit) {
+      const next = bytes[index + 1] as number
+      if ((next >= 0x41 && next <= 0x5a) || (next >= 0x61 && next <= 0x7a) || next === 0x5f) break
     }
-    // An element start ends the prolog: '<' followed by a name character.
-    const previous = ascii[ascii.length - 2]
-    if (previous === 0x3c && ((byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a) || byte === 0x5f)) return false
   }
-  return false
+  return text
 }
