@@ -35,3 +35,23 @@ describe('docker-compose.yml', () => {
     expect(compose.services.redis?.command).toEqual(expect.arrayContaining(['--maxmemory-policy', 'noeviction']))
   })
 })
+
+describe('deploy/Dockerfile', () => {
+  const dockerfile = readFileSync(`${root}deploy/Dockerfile`, 'utf8')
+  const workspaceManifests = [
+    'packages/shared',
+    'packages/fatturapa',
+    'tools/launcher',
+    ...serviceNames.map((name) => `services/${name}`),
+    'services/gateway',
+  ]
+
+  it('copies every workspace manifest before the frozen install, so the lockfile matches', () => {
+    for (const folder of workspaceManifests) expect(dockerfile).toContain(`COPY ${folder}/package.json ${folder}/`)
+  })
+
+  it('runs as the unprivileged node user on Node 24', () => {
+    expect(dockerfile).toMatch(/^FROM node:24/m)
+    expect(dockerfile).toMatch(/^USER node$/m)
+  })
+})

@@ -129,7 +129,7 @@ async function main() {
         `  API docs         ${gatewayUrl}/docs`,
         `  OpenAPI          ${gatewayUrl}/openapi.json`,
         `  readiness        ${gatewayUrl}/readyz`,
-        ...serviceNames.map((name) => `  ${name.padEnd(16)} ${serviceUrls[name]}`),
+        ...serviceNames.map((name) => `  ${name.padEnd(16)} ${(serviceUrls[name] as string).padEnd(24)} ${ServiceCatalog[name].title}`),
         `  redis            ${redisUrl}${redisProcess ? ' (local redis-server)' : ''}`,
         `  data             ${dataDir} (databases: ${usePostgres ? 'PostgreSQL from DATABASE_URL' : 'SQLite files'})`,
         `  mail             ${common.MAIL_DIR}`,

@@ -13,8 +13,4 @@ export abstract class SchemaMigration extends Migration {
       this.addSql(knex.raw(statement.sql, statement.bindings ?? []))
     }
   }
-
-  protected get isPostgres(): boolean {
-    return this.config.get('driver')?.name === 'PostgreSqlDriver'
-  }
 }
