@@ -1,4 +1,5 @@
 export * from './audit.js'
+export * from './auth/index.js'
 export * from './config.js'
 export * from './db/index.js'
 export * from './errors.js'

@@ -93,7 +93,8 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     },
     hideUntagged: true,
   })
-  if (options.exposeOpenApi !== false) app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+  if (options.exposeOpenApi !== false)
+    app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger())
 
   await app.register(healthRoutes, { service: options.name, ...(options.healthTags ? { tags: options.healthTags } : {}) })
   return app

@@ -20,14 +20,21 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ service: string; tags?: s
     closing = true
   })
 
-  app.get('/healthz', { schema: { ...docs('Liveness: the process is up'), response: { 200: HealthSchema } } }, async () => ({
-    status: 'ok' as const,
-    service,
-  }))
+  app.get(
+    '/healthz',
+    { config: { public: true }, schema: { ...docs('Liveness: the process is up'), response: { 200: HealthSchema } } },
+    async () => ({
+      status: 'ok' as const,
+      service,
+    }),
+  )
 
   app.get(
     '/readyz',
-    { schema: { ...docs('Readiness: every dependency answers'), response: { 200: ReadinessSchema, 503: ReadinessSchema } } },
+    {
+      config: { public: true },
+      schema: { ...docs('Readiness: every dependency answers'), response: { 200: ReadinessSchema, 503: ReadinessSchema } },
+    },
     async (_request, reply) => {
       const checks: Record<string, { ok: boolean; error?: string }> = {}
       await Promise.all(

@@ -122,3 +122,5 @@ export async function startTestService<C extends ServiceConfig>(
     },
   }
 }
+
+export * from '../auth/testing.js'

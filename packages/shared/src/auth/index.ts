@@ -1,0 +1,4 @@
+export * from './claims.js'
+export * from './codes.js'
+export * from './plugin.js'
+export * from './verifier.js'

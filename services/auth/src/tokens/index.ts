@@ -1,0 +1,7 @@
+export * from './access-token.js'
+export * from './constants.js'
+export * from './key-ring.js'
+export * from './key-ring-store.js'
+export * from './refresh-token-store.js'
+export * from './refresh-tokens.js'
+export * from './signing-key.js'
