@@ -1,0 +1,29 @@
+export { type CreateCaOptions, caCommonName, createCa, exportCa, type LoadCaInput, loadCa, type PlatformCa, type StoredCa } from './ca.js'
+export { type CreateCrlOptions, type CrlEntry, createCrl } from './crl.js'
+export { CertificateError, type CertificateErrorCode, CertificateErrorCodes } from './errors.js'
+export {
+  clientSubjectFor,
+  type IssueClientCertificateInput,
+  type IssuedCertificate,
+  issueClientCertificate,
+  maximumValidityDays,
+} from './issue.js'
+export { isValidPartitaIva, partitaIvaCheckDigit } from './partita-iva.js'
+export { isRevocationReason, type RevocationReason, revocationReasonCodes } from './revocation-reason.js'
+export { normalizeSerialNumber, randomSerialNumber } from './serial.js'
+export {
+  type CertificateRecord,
+  type CertificateRevocation,
+  type CertificateStore,
+  InMemoryCertificateStore,
+  type RevokeCertificateInput,
+} from './store.js'
+export {
+  type ClientCertificateVerification,
+  type PresentedCertificate,
+  partitaIvaOfSubject,
+  type VerificationFailureCode,
+  type VerifyClientCertificateOptions,
+  verificationFailureToError,
+  verifyClientCertificate,
+} from './verify.js'
