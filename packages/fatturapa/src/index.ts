@@ -1,5 +1,6 @@
+// Check digits live in the platform package (auth checks VAT numbers too); re-exported for library users.
+export { codiceFiscaleCheckCharacter, isValidCodiceFiscale, isValidPartitaIva } from '@fatturapa-hub/shared/identifiers'
 export * from './checks/index.js'
-export * from './identifiers/index.js'
 export {
   type BuildOptions,
   buildInvoiceXml,

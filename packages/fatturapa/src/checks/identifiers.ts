@@ -1,4 +1,4 @@
-import { isValidCodiceFiscale, isValidPartitaIva } from '../identifiers/index.js'
+import { isValidCodiceFiscale, isValidPartitaIva } from '@fatturapa-hub/shared/identifiers'
 import type { FatturaElettronica } from '../model/index.js'
 import type { SdiIssue } from '../validation/issues.js'
 import { headerPath } from './context.js'

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
+import { codiceFiscaleCheckCharacter } from '@fatturapa-hub/shared/identifiers'
 import { describe, expect, it } from '@jest/globals'
 import { runIdentifierChecks } from '../../src/checks/index.js'
-import { codiceFiscaleCheckCharacter } from '../../src/identifiers/index.js'
 import { parseInvoice } from '../../src/model/index.js'
 import { reference } from '../support/reference.js'
 import { cedente, cessionario, codes, fpr02, type Invoice, trasmissione } from './support.js'

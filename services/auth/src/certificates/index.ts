@@ -8,7 +8,6 @@ export {
   issueClientCertificate,
   maximumValidityDays,
 } from './issue.js'
-export { isValidPartitaIva, partitaIvaCheckDigit } from './partita-iva.js'
 export { isRevocationReason, type RevocationReason, revocationReasonCodes } from './revocation-reason.js'
 export { normalizeSerialNumber, randomSerialNumber } from './serial.js'
 export {

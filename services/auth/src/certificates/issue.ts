@@ -1,9 +1,9 @@
 import { X509Certificate } from 'node:crypto'
+import { isValidPartitaIva } from '@fatturapa-hub/shared/identifiers'
 import forge from 'node-forge'
 import type { PlatformCa } from './ca.js'
 import { assertCsrNamesPartitaIva, parseAndVerifyCsr } from './csr.js'
 import { CertificateError, CertificateErrorCodes } from './errors.js'
-import { isValidPartitaIva } from './partita-iva.js'
 import { normalizeSerialNumber, randomSerialNumber, serialNumberToForgeHex } from './serial.js'
 
 export interface IssueClientCertificateInput {
