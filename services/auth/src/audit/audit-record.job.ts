@@ -14,27 +14,22 @@ export const recordAuditEvent: JobHandler<'audit.record'> = async (data, { em, l
     return
   }
   const [last] = await em.find(AuditEvent, {}, { orderBy: { seq: 'desc' }, limit: 1 })
-  const { v: _version, ...event } = data
   const prevHash = last?.hash ?? genesisHash
-  em.persist(
-    em.create(AuditEvent, {
-      eventId: data.eventId,
-      occurredAt: new Date(data.occurredAt),
-      recordedAt: new Date(),
-      service: data.service,
-      action: data.action,
-      outcome: data.outcome,
-      studioId: data.studioId ?? null,
-      actorKind: data.actor.kind,
-      actorUserId: data.actor.userId ?? null,
-      actorUsername: data.actor.username ?? null,
-      resourceType: data.resource?.type ?? null,
-      resourceId: data.resource?.id ?? null,
-      ip: data.ip ?? null,
-      requestId: data.requestId ?? null,
-      details: data.details ? JSON.stringify(data.details) : null,
-      prevHash,
-      hash: chainHash(prevHash, event),
-    }),
-  )
+  const fields = {
+    eventId: data.eventId,
+    occurredAt: new Date(data.occurredAt),
+    service: data.service,
+    action: data.action,
+    outcome: data.outcome,
+    studioId: data.studioId ?? null,
+    actorKind: data.actor.kind,
+    actorUserId: data.actor.userId ?? null,
+    actorUsername: data.actor.username ?? null,
+    resourceType: data.resource?.type ?? null,
+    resourceId: data.resource?.id ?? null,
+    ip: data.ip ?? null,
+    requestId: data.requestId ?? null,
+    details: data.details ? JSON.stringify(data.details) : null,
+  }
+  em.persist(em.create(AuditEvent, { ...fields, recordedAt: new Date(), prevHash, hash: chainHash(prevHash, fields) }))
 }
