@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto'
+import type { UserKind } from '@fatturapa-hub/shared'
 import { SignJWT } from 'jose'
 import { accessTokenType, defaultAccessTokenTtlSeconds, signingAlgorithm, tokenAudience, tokenIssuer } from './constants.js'
 import type { KeyRing } from './key-ring.js'
 
-export type UserKind = 'admin' | 'operator' | 'integration'
+export type { UserKind } from '@fatturapa-hub/shared'
 
 /** What an access token says about its user; mirrors `AccessTokenClaims` of `@fatturapa-hub/shared`. */
 export interface AccessTokenInput {

@@ -1,11 +1,5 @@
-/**
- * Must equal the verifying side's constants in `@fatturapa-hub/shared` (auth/claims.ts); the cross-package test
- * checks they do. Import them from there once the shared index exports its auth module.
- */
-export const tokenIssuer = 'fatturapa-hub/auth'
-export const tokenAudience = 'fatturapa-hub'
-export const accessTokenType = 'at+jwt'
-export const signingAlgorithm = 'ES256'
+// One definition for the issuing side (here) and the verifying side (every service).
+export { accessTokenAlgorithm as signingAlgorithm, accessTokenType, tokenAudience, tokenIssuer } from '@fatturapa-hub/shared'
 
 export const defaultAccessTokenTtlSeconds = 15 * 60
 export const defaultRefreshTokenTtlSeconds = 30 * 24 * 60 * 60

@@ -1,8 +1,7 @@
+import * as shared from '@fatturapa-hub/shared'
+import { type JwksServer, startJwksServer } from '@fatturapa-hub/shared/testing'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { decodeProtectedHeader } from 'jose'
-// The shared index does not export its auth module yet; this reaches the same sources the services will use.
-import * as shared from '../../../../packages/shared/src/auth/index.js'
-import { type JwksServer, startJwksServer } from '../../../../packages/shared/src/auth/testing.js'
 import { type AccessTokenInput, issueAccessToken } from '../../src/tokens/access-token.js'
 import * as constants from '../../src/tokens/constants.js'
 import { KeyRing } from '../../src/tokens/key-ring.js'
