@@ -10,6 +10,9 @@ export interface MailConfig {
   MAIL_FROM: string
 }
 
+/** A message as the mailer takes it (nodemailer's options; `from` defaults to MAIL_FROM). */
+export type MailMessage = SendMailOptions
+
 export interface SentMail {
   messageId: string
   /** Where the message went: the SMTP server's answer, or the .eml file written in embedded mode. */

@@ -1,22 +1,51 @@
 import { Queues, type ServiceDefinition, startWorker } from '@fatturapa-hub/shared'
 import { AuditEventEntity } from './audit/audit-event.entity.js'
 import { recordAuditEvent } from './audit/audit-record.job.js'
+import { ClientCertificateEntity } from './certificates/client-certificate.entity.js'
+import { ClientEntity } from './clients/client.entity.js'
 import { type Config, ConfigSchema } from './config.js'
+import { ContractEntity } from './contracts/contract.entity.js'
+import { ContractAcceptanceEntity } from './contracts/contract-acceptance.entity.js'
 import { Migration20261123000000Init } from './migrations/Migration20261123000000Init.js'
 import { Migration20261123000100AuditEvent } from './migrations/Migration20261123000100AuditEvent.js'
+import { Migration20261201000000Accounts } from './migrations/Migration20261201000000Accounts.js'
+import { authRoutes } from './routes/index.js'
+import { PlatformSecretEntity } from './secrets/platform-secret.entity.js'
+import { StudioEntity } from './studios/studio.entity.js'
+import { RefreshTokenEntity } from './tokens/refresh-token.entity.js'
+import { UserEntity } from './users/user.entity.js'
 
 export const service: ServiceDefinition<Config> = {
   name: 'auth',
   description: 'Studios, users and roles, password policy, contracts, client certificates and the audit log.',
   version: '0.1.0',
-  tags: [],
+  tags: [
+    { name: 'sessions', description: 'Sign-in, tokens, password change and the public keys of access tokens' },
+    { name: 'studios', description: 'Activation of studios' },
+    { name: 'users', description: 'Administrators, operators and APIREST integration users; user classes and reactivation' },
+    { name: 'clients', description: 'Clients of the studio (soggetti) and their e-invoicing activation' },
+    { name: 'contracts', description: 'Contract documents and their point-and-click acceptance' },
+    { name: 'certificates', description: 'The platform CA and client certificates of APIREST users' },
+    { name: 'audit', description: 'The append-only, hash-chained log of every operation' },
+  ],
   configSchema: ConfigSchema,
-  entities: [AuditEventEntity],
+  entities: [
+    AuditEventEntity,
+    StudioEntity,
+    ClientEntity,
+    UserEntity,
+    ContractEntity,
+    ContractAcceptanceEntity,
+    ClientCertificateEntity,
+    RefreshTokenEntity,
+    PlatformSecretEntity,
+  ],
   migrations: [
     { name: 'Migration20261123000000Init', class: Migration20261123000000Init },
     { name: 'Migration20261123000100AuditEvent', class: Migration20261123000100AuditEvent },
+    { name: 'Migration20261201000000Accounts', class: Migration20261201000000Accounts },
   ],
-  routes: async () => {},
+  routes: authRoutes,
   workers: ({ config, orm, logger }) => [
     // Concurrency 1: the audit log is one hash chain, appended in order.
     startWorker({

@@ -88,6 +88,11 @@ export async function buildServiceApp<C extends ServiceConfig>(
       async (instance) => {
         instance.decorate('jobs', options.producer)
         instance.readinessChecks.set('redis', () => options.producer.ping())
+        const mailer = mailerFor(options.config, options.logger)
+        if (mailer) {
+          instance.decorate('mailer', mailer)
+          instance.addHook('onClose', async () => mailer.close())
+        }
       },
       { name: 'jobs' },
     ),
@@ -96,6 +101,8 @@ export async function buildServiceApp<C extends ServiceConfig>(
   app.get(
     '/info',
     {
+      // Versions and migration names only: the gateway's readiness view and operators read it without a token.
+      config: { public: true },
       schema: {
         tags: ['ops'],
         summary: 'Version and database migration state of the service',

@@ -103,6 +103,8 @@ export async function startTestService<C extends ServiceConfig>(
       REDIS_URL: testRedisUrl,
       REDIS_PREFIX: options.redisPrefix,
       LOG_LEVEL: 'warn',
+      // Read by the auth service only (its key-encryption secret); other services ignore unknown variables.
+      AUTH_SECRET: 'test-auth-secret-0123456789abcdef0123456789',
       ...options.env,
     },
     ...(options.logger ? { logger: options.logger } : {}),
@@ -124,3 +126,4 @@ export async function startTestService<C extends ServiceConfig>(
 }
 
 export * from '../auth/testing.js'
+export * from './smtp.js'
