@@ -52,6 +52,7 @@ export class Migration20261201000000Accounts extends SchemaMigration {
           table.integer('failed_attempts').notNullable()
           table.timestamp('last_login_at', { useTz: true }).nullable()
           table.string('last_login_ip', 64).nullable()
+          table.timestamp('reactivated_at', { useTz: true }).nullable()
           table.timestamp('created_at', { useTz: true }).notNullable()
           table.timestamp('updated_at', { useTz: true }).notNullable()
           table.integer('version').notNullable().defaultTo(1)

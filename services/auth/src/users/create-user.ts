@@ -68,6 +68,7 @@ export async function createUser(em: EntityManager, config: Config, input: Creat
     failedAttempts: 0,
     lastLoginAt: null,
     lastLoginIp: null,
+    reactivatedAt: null,
     createdAt: now,
     updatedAt: now,
   })

@@ -41,6 +41,8 @@ export class User {
   failedAttempts!: number
   lastLoginAt!: Date | null
   lastLoginIp!: string | null
+  /** Last reactivation by the administrator: inactivity is counted from the latest of this, the last sign-in and creation. */
+  reactivatedAt!: Date | null
   createdAt!: Date
   updatedAt!: Date
   version!: number
@@ -74,6 +76,7 @@ export const UserEntity = new EntitySchema<User>({
     failedAttempts: { type: 'integer' },
     lastLoginAt: { type: 'datetime', columnType: 'timestamptz', nullable: true },
     lastLoginIp: { type: 'string', columnType: 'varchar(64)', nullable: true },
+    reactivatedAt: { type: 'datetime', columnType: 'timestamptz', nullable: true },
     createdAt: { type: 'datetime', columnType: 'timestamptz' },
     updatedAt: { type: 'datetime', columnType: 'timestamptz' },
     version: { type: 'integer', version: true },
