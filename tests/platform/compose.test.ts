@@ -30,6 +30,12 @@ describe('docker-compose.yml', () => {
     }
   })
 
+  it('gives the auth server and worker the same key-encryption secret, required from the environment', () => {
+    for (const name of ['auth', 'auth-worker']) {
+      expect(compose.services[name]?.environment?.AUTH_SECRET).toMatch(/^\$\{AUTH_SECRET:\?/)
+    }
+  })
+
   it('builds from the Dockerfile, and Redis never evicts', () => {
     expect(existsSync(`${root}${compose.services.gateway?.build?.dockerfile}`)).toBe(true)
     expect(compose.services.redis?.command).toEqual(expect.arrayContaining(['--maxmemory-policy', 'noeviction']))
@@ -41,6 +47,7 @@ describe('deploy/Dockerfile', () => {
   const workspaceManifests = [
     'packages/shared',
     'packages/fatturapa',
+    'packages/sdicoop',
     'tools/launcher',
     ...serviceNames.map((name) => `services/${name}`),
     'services/gateway',

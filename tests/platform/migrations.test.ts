@@ -39,7 +39,19 @@ describe('service migrations', () => {
     await Promise.all([first.close(), second.close()])
 
     const tables = await tablesBySchema()
-    expect(tables.auth).toEqual(['audit_event', 'mikro_orm_migrations', 'processed_job'])
+    expect(tables.auth).toEqual([
+      'app_user',
+      'audit_event',
+      'client',
+      'client_certificate',
+      'contract',
+      'contract_acceptance',
+      'mikro_orm_migrations',
+      'platform_secret',
+      'processed_job',
+      'refresh_token',
+      'studio',
+    ])
     expect(tables.fe_active).toEqual(['mikro_orm_migrations', 'processed_job'])
     expect(tables.public).toBeUndefined()
   })
@@ -51,7 +63,10 @@ describe('service migrations', () => {
     expect(info).toMatchObject({
       service: 'auth',
       database: 'postgresql',
-      migrations: { applied: ['Migration20261123000000Init', 'Migration20261123000100AuditEvent'], pending: [] },
+      migrations: {
+        applied: ['Migration20261123000000Init', 'Migration20261123000100AuditEvent', 'Migration20261201000000Accounts'],
+        pending: [],
+      },
     })
   })
 
@@ -63,7 +78,19 @@ describe('service migrations', () => {
       .execute<Array<{ name: string }>>("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name")
     const info = (await embedded.app.inject({ method: 'GET', url: '/info' })).json()
     await embedded.close()
-    expect(rows.map((row) => row.name)).toEqual(['audit_event', 'mikro_orm_migrations', 'processed_job'])
+    expect(rows.map((row) => row.name)).toEqual([
+      'app_user',
+      'audit_event',
+      'client',
+      'client_certificate',
+      'contract',
+      'contract_acceptance',
+      'mikro_orm_migrations',
+      'platform_secret',
+      'processed_job',
+      'refresh_token',
+      'studio',
+    ])
     expect(info.database).toBe('sqlite')
   })
 })

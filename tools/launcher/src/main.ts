@@ -5,6 +5,7 @@ import { ConfigError, loadConfig, ServiceCatalog, serviceNames } from '@fatturap
 import { type LauncherConfig, LauncherConfigSchema } from './config.js'
 import { type ManagedProcess, startNodeProcess, stopProcess, tail, waitForReady } from './processes.js'
 import { findOnPath, startLocalRedis } from './redis-server.js'
+import { loadOrCreateSecretFile } from './secrets.js'
 
 const root = fileURLToPath(new URL('../../../', import.meta.url))
 const readyTimeoutMs = 90000
@@ -85,6 +86,13 @@ async function main() {
     MAIL_DIR: join(dataDir, 'mail'),
     HOST: '127.0.0.1',
   }
+  const secretsDir = join(dataDir, 'secrets')
+  const provisioningKeyFile = join(secretsDir, 'provisioning-key')
+  const authEnv: Record<string, string> = {
+    AUTH_SECRET: process.env.AUTH_SECRET ?? (await loadOrCreateSecretFile(join(secretsDir, 'auth-secret'))),
+    PROVISIONING_KEY: process.env.PROVISIONING_KEY ?? (await loadOrCreateSecretFile(provisioningKeyFile)),
+    PORTAL_URL: `http://127.0.0.1:${config.FPH_PORT_BASE}`,
+  }
   const usePostgres = /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? '')
   const portOf = (name: keyof typeof ServiceCatalog) => config.FPH_PORT_BASE + ServiceCatalog[name].defaultPort - 3000
   const serviceUrls: Record<string, string> = {}
@@ -93,6 +101,7 @@ async function main() {
     const servers = serviceNames.map((name) => {
       const env = {
         ...common,
+        ...(name === 'auth' ? authEnv : {}),
         PORT: String(portOf(name)),
         DATABASE_URL: usePostgres ? (process.env.DATABASE_URL as string) : `sqlite:${join(dataDir, `${name}.sqlite`)}`,
       }
@@ -133,6 +142,7 @@ async function main() {
         `  redis            ${redisUrl}${redisProcess ? ' (local redis-server)' : ''}`,
         `  data             ${dataDir} (databases: ${usePostgres ? 'PostgreSQL from DATABASE_URL' : 'SQLite files'})`,
         `  mail             ${common.MAIL_DIR}`,
+        `  provisioning key ${process.env.PROVISIONING_KEY ? 'from PROVISIONING_KEY' : provisioningKeyFile} (header X-Provisioning-Key of POST /api/auth/provisioning/studios)`,
         `  logs             ${logDir}`,
         'Press Ctrl+C to stop.',
       ].join('\n'),
