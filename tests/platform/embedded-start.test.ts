@@ -2,7 +2,7 @@
 // itself, SQLite files, every service and worker process, and the gateway. Stopped like Ctrl+C in a terminal.
 import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { mkdtemp, readdir } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -83,6 +83,25 @@ describe('embedded start (pnpm start)', () => {
     }
     expect(output).toContain(`${gateway}/docs`)
     expect(output).toContain('(local redis-server)')
+
+    // The auth service on SQLite: provisioning with the generated key writes the credentials e-mail to the mail folder.
+    const provisioningKey = (await readFile(join(dataDir, 'secrets', 'provisioning-key'), 'utf8')).trim()
+    const provisioned = await fetch(`${gateway}/api/auth/provisioning/studios`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-provisioning-key': provisioningKey },
+      body: JSON.stringify({
+        code: 'demo',
+        name: 'Studio Demo',
+        email: 'demo@studio.example',
+        company: { denominazione: 'Demo S.r.l.', partitaIva: '01234567897' },
+      }),
+    })
+    expect(provisioned.status).toBe(201)
+    expect(await provisioned.json()).toMatchObject({ users: { admin: 'ADM@demo' }, credentialsEmailSent: true })
+    const [mailFile] = await readdir(join(dataDir, 'mail'))
+    const eml = await readFile(join(dataDir, 'mail', mailFile as string), 'utf8')
+    expect(eml).toContain('To: demo@studio.example')
+    expect(eml).toMatch(/ADM@demo/)
 
     process.kill(-(proc.pid as number), 'SIGINT')
     await exited

@@ -119,6 +119,20 @@ describe('gateway', () => {
     expect(response.json()).toMatchObject({ code: 'NOT_FOUND', detail: 'No route GET /no-such-route.' })
   })
 
+  it('forwards JSON bodies byte for byte', async () => {
+    const app = await gateway()
+    const body = '{"username":"nobody@nowhere","password":"Wrong.pass12"}'
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/auth/sessions',
+      payload: body,
+      headers: { 'content-type': 'application/json' },
+    })
+    // A body lost or re-encoded on the way would fail the schema with 400 VALIDATION_FAILED instead.
+    expect(response.statusCode).toBe(401)
+    expect(response.json()).toMatchObject({ code: 'INVALID_CREDENTIALS' })
+  })
+
   it('refuses a body over the limit before it reaches a service', async () => {
     const app = await gateway({ BODY_LIMIT_BYTES: String(1024 * 1024) })
     const response = await app.inject({

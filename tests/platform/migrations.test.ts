@@ -64,7 +64,12 @@ describe('service migrations', () => {
       service: 'auth',
       database: 'postgresql',
       migrations: {
-        applied: ['Migration20261123000000Init', 'Migration20261123000100AuditEvent', 'Migration20261201000000Accounts'],
+        applied: [
+          'Migration20261123000000Init',
+          'Migration20261123000100AuditEvent',
+          'Migration20261201000000Accounts',
+          'Migration20261201000100AuditStudioSeqIndex',
+        ],
         pending: [],
       },
     })

@@ -50,6 +50,11 @@ export function serviceConfigFields(service: { name: string; defaultPort: number
       pattern: '^(postgres(ql)?://|sqlite:)',
       description: 'postgres://user:pass@host:5432/db (production) or sqlite:<file> (embedded mode).',
     }),
+    TRUST_PROXY: Type.String({
+      default: 'loopback',
+      description:
+        'Addresses whose X-Forwarded-For is believed (the gateway): comma-separated IPs, CIDRs or loopback / linklocal / uniquelocal. Client IPs in audit, lockout and rate limits come from it.',
+    }),
     DB_SCHEMA: Type.String({
       default: service.name.replaceAll('-', '_'),
       pattern: '^[a-z_][a-z0-9_]*$',

@@ -9,6 +9,7 @@ import { ContractAcceptanceEntity } from './contracts/contract-acceptance.entity
 import { Migration20261123000000Init } from './migrations/Migration20261123000000Init.js'
 import { Migration20261123000100AuditEvent } from './migrations/Migration20261123000100AuditEvent.js'
 import { Migration20261201000000Accounts } from './migrations/Migration20261201000000Accounts.js'
+import { Migration20261201000100AuditStudioSeqIndex } from './migrations/Migration20261201000100AuditStudioSeqIndex.js'
 import { authRoutes } from './routes/index.js'
 import { PlatformSecretEntity } from './secrets/platform-secret.entity.js'
 import { StudioEntity } from './studios/studio.entity.js'
@@ -44,6 +45,7 @@ export const service: ServiceDefinition<Config> = {
     { name: 'Migration20261123000000Init', class: Migration20261123000000Init },
     { name: 'Migration20261123000100AuditEvent', class: Migration20261123000100AuditEvent },
     { name: 'Migration20261201000000Accounts', class: Migration20261201000000Accounts },
+    { name: 'Migration20261201000100AuditStudioSeqIndex', class: Migration20261201000100AuditStudioSeqIndex },
   ],
   routes: authRoutes,
   workers: ({ config, orm, logger }) => [

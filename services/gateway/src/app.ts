@@ -1,11 +1,27 @@
+import { readFile } from 'node:fs/promises'
+import { createServer as createHttpsServer, type Server as HttpsServer, type ServerOptions as HttpsServerOptions } from 'node:https'
+import type { AddressInfo } from 'node:net'
+import { Readable } from 'node:stream'
 import httpProxy from '@fastify/http-proxy'
 import rateLimit from '@fastify/rate-limit'
 import type {} from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
-import { type App, AppError, createApp, ErrorCodes, problem, requestIdHeader, sendProblem, withTimeout } from '@fatturapa-hub/shared'
+import {
+  type App,
+  AppError,
+  createApp,
+  createTokenVerifier,
+  ErrorCodes,
+  problem,
+  requestIdHeader,
+  sendProblem,
+  withTimeout,
+} from '@fatturapa-hub/shared'
 import type { Redis } from 'ioredis'
 import type { Logger } from 'pino'
-import { type Config, upstreams } from './config.js'
+import { ClientCaSource } from './client-ca.js'
+import { assertGatewayConfig, type Config, serviceUrlVariable, upstreams } from './config.js'
+import { mutualTlsCheck, withForwardedCertificate } from './mtls.js'
 import { mergedDocument } from './openapi/documents.js'
 
 export interface BuildGatewayOptions {
@@ -19,11 +35,25 @@ declare module 'fastify' {
   interface FastifyRequest {
     openApiDocument?: Record<string, unknown>
   }
+  interface FastifyInstance {
+    /**
+     * The HTTPS server when GATEWAY_TLS_CERT_FILE / GATEWAY_TLS_KEY_FILE are set (Fastify's own `server` then stays
+     * unused); `listenGateway` listens on the right one.
+     */
+    gatewayTlsServer: HttpsServer | undefined
+    /**
+     * Mutual-TLS mode: fetches the client CA and the revoked serials from the auth service now, instead of waiting
+     * for the next CLIENT_CA_REFRESH_SECONDS tick. True when the copy was replaced; false (and logged) otherwise.
+     * Always false when MTLS_MODE is off.
+     */
+    refreshClientCa(): Promise<boolean>
+  }
 }
 
 const upstreamCheckTimeoutMs = 1500
 
 export async function buildGateway({ config, logger, redis }: BuildGatewayOptions): Promise<App> {
+  assertGatewayConfig(config)
   const services = upstreams(config)
   const app = await createApp({
     name: 'gateway',
@@ -37,9 +67,10 @@ export async function buildGateway({ config, logger, redis }: BuildGatewayOption
   })
 
   // Bodies are forwarded byte for byte. Buffering them here lets Fastify enforce the body limit
-  // (413 problem) before anything reaches a service, whatever the content type.
+  // (413 problem) before anything reaches a service, whatever the content type. They are handed to the proxy as a
+  // stream: given a Buffer with a JSON content type, @fastify/reply-from would JSON.stringify the Buffer object.
   app.removeAllContentTypeParsers()
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body))
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, Readable.from([body])))
 
   app.readinessChecks.set('redis', async () => {
     await redis.ping()
@@ -68,6 +99,8 @@ export async function buildGateway({ config, logger, redis }: BuildGatewayOption
       ),
   })
 
+  const forwardedCertificates = await installTls(app, config, logger)
+
   for (const service of services) {
     await app.register(httpProxy, {
       upstream: service.url,
@@ -89,7 +122,7 @@ export async function buildGateway({ config, logger, redis }: BuildGatewayOption
           )
         },
         rewriteRequestHeaders: (request, headers) => ({
-          ...headers,
+          ...withForwardedCertificate(headers, forwardedCertificates.get(request.raw)),
           [requestIdHeader]: request.id,
           'x-forwarded-for': request.ip,
           'x-forwarded-proto': request.protocol,
@@ -116,4 +149,95 @@ export async function buildGateway({ config, logger, redis }: BuildGatewayOption
     transformSpecificationClone: false,
   })
   return app
+}
+
+/**
+ * HTTPS and mutual TLS, as configured. Returns where the mutual-TLS check leaves each request's verified peer
+ * certificate for the proxy (always empty when MTLS_MODE is off).
+ */
+async function installTls(app: App, config: Config, logger: Logger): Promise<WeakMap<object, string>> {
+  const forwarded = new WeakMap<object, string>()
+  const certFile = config.GATEWAY_TLS_CERT_FILE
+  const keyFile = config.GATEWAY_TLS_KEY_FILE
+  let tlsServer: HttpsServer | undefined
+  let identity: { cert: string; key: string } | undefined
+  if (certFile !== undefined && keyFile !== undefined) {
+    const [cert, key] = await Promise.all([readFile(certFile, 'utf8'), readFile(keyFile, 'utf8')])
+    identity = { cert, key }
+    const mutual = config.MTLS_MODE === 'integration'
+    const options: HttpsServerOptions = {
+      cert,
+      key,
+      // Asked, not required: portal users without a certificate still connect; the check below decides per request.
+      ...(mutual ? { requestCert: true, rejectUnauthorized: false } : {}),
+    }
+    // Requests reach the same Fastify instance (hooks, routes, error handling) as over its own HTTP server.
+    tlsServer = createHttpsServer(options, (request, response) => app.routing(request, response))
+    tlsServer.keepAliveTimeout = 72_000
+    tlsServer.on('tlsClientError', (error) => logger.debug({ err: error }, 'TLS handshake failed'))
+    const server = tlsServer
+    let closed: Promise<void> | undefined
+    app.addHook('preClose', async () => {
+      // Stop accepting; idle keep-alive sockets close now, busy ones after their response (createApp sends
+      // `connection: close` while closing).
+      closed = server.listening ? new Promise((resolve) => server.close(() => resolve())) : Promise.resolve()
+      server.closeIdleConnections()
+    })
+    app.addHook('onClose', async () => {
+      await closed
+    })
+  }
+  app.decorate('gatewayTlsServer', tlsServer)
+
+  if (config.MTLS_MODE !== 'integration' || tlsServer === undefined || identity === undefined) {
+    app.decorate('refreshClientCa', async () => false)
+    return forwarded
+  }
+
+  const server = tlsServer
+  const serverIdentity = identity
+  const authUrl = (config as Record<string, unknown>)[serviceUrlVariable('auth')] as string
+  const clientCa = new ClientCaSource({
+    authUrl,
+    logger,
+    // The CA goes into the TLS context too, so the handshake names it to clients choosing a certificate.
+    onCaChange: (caPem) => server.setSecureContext({ ...serverIdentity, ca: caPem }),
+  })
+  app.decorate('refreshClientCa', () => clientCa.refresh())
+  app.readinessChecks.set('client-ca', async () => {
+    if (clientCa.current() === undefined) throw new Error('the client CA has not been fetched from the auth service yet')
+  })
+  app.addHook('onRequest', async (request) => {
+    if (!request.url.startsWith('/api/')) return
+    await check(request)
+  })
+  const check = mutualTlsCheck({
+    clientCa,
+    verifier: createTokenVerifier({ jwksUrl: `${authUrl.replace(/\/+$/, '')}/.well-known/jwks.json` }),
+    forwarded,
+  })
+  app.addHook('onClose', async () => clientCa.stop())
+  await clientCa.refresh()
+  clientCa.start(config.CLIENT_CA_REFRESH_SECONDS)
+  return forwarded
+}
+
+/** Listens on the HTTPS server when TLS is configured, otherwise on Fastify's HTTP server; returns the address. */
+export async function listenGateway(app: App, { host, port }: { host: string; port: number }): Promise<AddressInfo> {
+  await app.ready()
+  const server = app.gatewayTlsServer
+  if (server === undefined) {
+    await app.listen({ host, port })
+    return app.server.address() as AddressInfo
+  }
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, host, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  const address = server.address() as AddressInfo
+  app.log.info({ url: `https://${address.address}:${address.port}` }, 'gateway listening (HTTPS)')
+  return address
 }

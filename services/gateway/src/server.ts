@@ -1,5 +1,5 @@
 import { createLogger, createRedis, loadConfig, runUntilSignal } from '@fatturapa-hub/shared'
-import { buildGateway } from './app.js'
+import { buildGateway, listenGateway } from './app.js'
 import { ConfigSchema } from './config.js'
 
 const config = loadConfig(ConfigSchema)
@@ -10,7 +10,8 @@ await runUntilSignal(logger, config.SHUTDOWN_TIMEOUT_MS, async () => {
   redis.on('error', (error) => logger.warn({ err: error }, 'redis error'))
   await redis.connect()
   const app = await buildGateway({ config, logger, redis })
-  await app.listen({ host: config.HOST, port: config.PORT })
+  // HTTPS when GATEWAY_TLS_CERT_FILE and GATEWAY_TLS_KEY_FILE are set, HTTP otherwise.
+  await listenGateway(app, { host: config.HOST, port: config.PORT })
   return async () => {
     await app.close()
     redis.disconnect()

@@ -1,4 +1,5 @@
 export * from './claims.js'
+export * from './client-certificate.js'
 export * from './codes.js'
 export * from './permissions.js'
 export * from './plugin.js'

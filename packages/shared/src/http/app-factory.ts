@@ -44,6 +44,8 @@ export interface CreateAppOptions {
   exposeOpenApi?: boolean
   /** Tags under which /healthz and /readyz are documented; hidden when absent. */
   healthTags?: string[]
+  /** Proxies whose X-Forwarded-For names the client (Fastify `trustProxy`); none when absent. */
+  trustProxy?: string
 }
 
 export const defaultBodyLimit = 7 * 1024 * 1024
@@ -54,6 +56,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     // One compact line per request comes from the onResponse hook below instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     genReqId: requestIdFrom,
+    ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
     bodyLimit: options.bodyLimit ?? defaultBodyLimit,
     // Keep-alive sockets must not hold a SIGTERM drain open; in-flight requests still finish.
     forceCloseConnections: 'idle',

@@ -35,7 +35,11 @@ export const AuditRecordV1Schema = payload(1, {
     { additionalProperties: false },
   ),
   resource: Type.Optional(
-    Type.Object({ type: Type.String({ maxLength: 100 }), id: Type.String({ maxLength: 200 }) }, { additionalProperties: false }),
+    Type.Object(
+      // The id is absent for operations on a resource type as a whole (a list, a creation before the id exists).
+      { type: Type.String({ maxLength: 100 }), id: Type.Optional(Type.String({ maxLength: 200 })) },
+      { additionalProperties: false },
+    ),
   ),
   ip: Type.Optional(Type.String({ maxLength: 64 })),
   details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),

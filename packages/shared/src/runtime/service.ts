@@ -6,6 +6,7 @@ import { loadConfig, serviceConfigFields } from '../config.js'
 import { type MigrationEntry, migrate, type OpenDatabaseOptions, type Orm, openDatabase, waitForMigrations } from '../db/orm.js'
 import { databasePlugin } from '../db/plugin.js'
 import { type App, createApp } from '../http/app-factory.js'
+import { auditHook } from '../http/audit-hook.js'
 import { createLogger } from '../logger.js'
 import { createMailer, type MailConfig, type Mailer } from '../mail.js'
 import { JobProducer } from '../queues/producer.js'
@@ -81,7 +82,10 @@ export async function buildServiceApp<C extends ServiceConfig>(
     version: definition.version,
     logger: options.logger,
     tags: [...definition.tags, { name: 'ops', description: 'Operational information about the service' }],
+    trustProxy: options.config.TRUST_PROXY,
   })
+  // First, so every route of the service, whoever registers it, is audited the same way.
+  await app.register(auditHook, { service: definition.name, producer: options.producer })
   await app.register(databasePlugin, { orm: options.orm })
   await app.register(
     fp(
@@ -155,9 +159,12 @@ export async function runServiceServer<C extends ServiceConfig>(definition: Serv
     if (applied.length > 0) logger.info({ applied }, 'migrations applied')
     producer.connectInBackground()
     const app = await buildServiceApp(definition, { config, logger, orm, producer })
-    app.addHook('onClose', async () => producer.close())
     await app.listen({ host: config.HOST, port: config.PORT })
-    return () => app.close()
+    // The producer closes after the app: the audit events of the last requests are published while it drains.
+    return async () => {
+      await app.close()
+      await producer.close()
+    }
   })
 }
 

@@ -26,7 +26,8 @@ export const recordAuditEvent: JobHandler<'audit.record'> = async (data, { em, l
     actorUserId: data.actor.userId ?? null,
     actorUsername: data.actor.username ?? null,
     resourceType: data.resource?.type ?? null,
-    resourceId: data.resource?.id ?? null,
+    // Events published before the id became optional carry an empty id instead.
+    resourceId: data.resource?.id || null,
     ip: data.ip ?? null,
     requestId: data.requestId ?? null,
     details: data.details ? JSON.stringify(data.details) : null,

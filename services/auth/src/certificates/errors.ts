@@ -1,21 +1,22 @@
-import { AppError } from '@fatturapa-hub/shared'
+import { AppError, ClientCertificateFailureCodes, certificateSerialInvalidCode } from '@fatturapa-hub/shared'
 
 /** Stable codes: clients and the gateway switch on them, renaming one is a breaking change. */
 export const CertificateErrorCodes = {
   CsrInvalid: 'CERTIFICATE_CSR_INVALID',
   VatInvalid: 'CERTIFICATE_VAT_INVALID',
-  VatMismatch: 'CERTIFICATE_VAT_MISMATCH',
+  VatMismatch: ClientCertificateFailureCodes.VatMismatch,
   ValidityInvalid: 'CERTIFICATE_VALIDITY_INVALID',
-  SerialInvalid: 'CERTIFICATE_SERIAL_INVALID',
+  SerialInvalid: certificateSerialInvalidCode,
   SerialConflict: 'CERTIFICATE_SERIAL_CONFLICT',
   NotFound: 'CERTIFICATE_NOT_FOUND',
   CaInvalid: 'CERTIFICATE_CA_INVALID',
-  Missing: 'CERTIFICATE_MISSING',
-  Malformed: 'CERTIFICATE_MALFORMED',
-  Untrusted: 'CERTIFICATE_UNTRUSTED',
-  Expired: 'CERTIFICATE_EXPIRED',
-  Revoked: 'CERTIFICATE_REVOKED',
-  NotClientAuth: 'CERTIFICATE_NOT_CLIENT_AUTH',
+  // The verification failures are shared with the gateway.
+  Missing: ClientCertificateFailureCodes.Missing,
+  Malformed: ClientCertificateFailureCodes.Malformed,
+  Untrusted: ClientCertificateFailureCodes.Untrusted,
+  Expired: ClientCertificateFailureCodes.Expired,
+  Revoked: ClientCertificateFailureCodes.Revoked,
+  NotClientAuth: ClientCertificateFailureCodes.NotClientAuth,
 } as const
 
 export type CertificateErrorCode = (typeof CertificateErrorCodes)[keyof typeof CertificateErrorCodes]

@@ -1,5 +1,12 @@
 export { type CreateCaOptions, caCommonName, createCa, exportCa, type LoadCaInput, loadCa, type PlatformCa, type StoredCa } from './ca.js'
 export { type CreateCrlOptions, type CrlEntry, createCrl } from './crl.js'
+export { CrlPublisher, type PublishedCrl } from './crl-publisher.js'
+export {
+  type CertificateOwner,
+  DatabaseCertificateStore,
+  type DatabaseCertificateStoreOptions,
+  type StoredCertificateRecord,
+} from './db-store.js'
 export { CertificateError, type CertificateErrorCode, CertificateErrorCodes } from './errors.js'
 export {
   clientSubjectFor,
@@ -19,6 +26,7 @@ export {
 } from './store.js'
 export {
   type ClientCertificateVerification,
+  certificateIssuedBy,
   type PresentedCertificate,
   partitaIvaOfSubject,
   type VerificationFailureCode,

@@ -1,21 +1,19 @@
 import { randomBytes } from 'node:crypto'
+import { AppError, normalizeCertificateSerialNumber } from '@fatturapa-hub/shared'
 import forge from 'node-forge'
 import { CertificateError, CertificateErrorCodes } from './errors.js'
 
 /**
- * Serial numbers travel as hex strings in one canonical form (uppercase, no separators, no leading zeros),
- * whatever produced them (forge, node's X509Certificate, a TLS peer certificate, a database row),
- * so that revocation lookups compare equal strings.
+ * Serial numbers travel as hex strings in one canonical form (uppercase, no separators, no leading zeros);
+ * the rule is shared with the gateway (`normalizeCertificateSerialNumber`). Fails with CertificateError.
  */
 export function normalizeSerialNumber(value: string): string {
-  const hex = value.trim().replace(/^0x/i, '').replaceAll(':', '').toUpperCase()
-  // RFC 5280: positive, at most 20 octets.
-  if (!/^[0-9A-F]{1,40}$/.test(hex)) {
-    throw new CertificateError(CertificateErrorCodes.SerialInvalid, 400, 'A serial number is a positive hex integer of at most 20 octets')
+  try {
+    return normalizeCertificateSerialNumber(value)
+  } catch (error) {
+    if (error instanceof AppError) throw new CertificateError(CertificateErrorCodes.SerialInvalid, error.statusCode, error.message)
+    throw error
   }
-  const stripped = hex.replace(/^0+/, '')
-  if (stripped === '') throw new CertificateError(CertificateErrorCodes.SerialInvalid, 400, 'A serial number must be positive')
-  return stripped
 }
 
 /** 128 random bits with the top bit cleared, so the DER INTEGER is positive and needs no padding octet. */

@@ -1,118 +1,18 @@
-import { X509Certificate } from 'node:crypto'
-import { CertificateError, CertificateErrorCodes } from './errors.js'
-import { normalizeSerialNumber } from './serial.js'
+import { type VerificationFailureCode, verificationFailureStatus } from '@fatturapa-hub/shared'
+import { CertificateError } from './errors.js'
 
-/** What a caller may present: PEM text, DER bytes, or the peer certificate of a TLS socket (`getPeerCertificate()`). */
-export type PresentedCertificate = string | Uint8Array | { raw?: Uint8Array | undefined }
-
-export interface VerifyClientCertificateOptions {
-  /** The VAT number the caller authenticated as with its credentials. */
-  expectedPartitaIva: string
-  /** Receives the canonical serial. A rejection propagates: an unknown revocation state is an outage, not a bad certificate. */
-  isRevoked: (serialNumber: string) => boolean | Promise<boolean>
-  at?: Date
-}
-
-export type VerificationFailureCode =
-  | typeof CertificateErrorCodes.Missing
-  | typeof CertificateErrorCodes.Malformed
-  | typeof CertificateErrorCodes.Untrusted
-  | typeof CertificateErrorCodes.NotClientAuth
-  | typeof CertificateErrorCodes.Expired
-  | typeof CertificateErrorCodes.VatMismatch
-  | typeof CertificateErrorCodes.Revoked
-
-export type ClientCertificateVerification =
-  | { ok: true; partitaIva: string; serialNumber: string }
-  | { ok: false; code: VerificationFailureCode; message: string }
-
-const clientAuthOid = '1.3.6.1.5.5.7.3.2'
-
-/**
- * Checks, cheapest and least client-specific first: trust (signed by our CA, not a CA itself), purpose
- * (clientAuth), time, VAT number, and last revocation, the only check that may need I/O.
- */
-export async function verifyClientCertificate(
-  caCertificate: string | X509Certificate,
-  presented: PresentedCertificate,
-  options: VerifyClientCertificateOptions,
-): Promise<ClientCertificateVerification> {
-  const ca = typeof caCertificate === 'string' ? new X509Certificate(caCertificate) : caCertificate
-  const encoded = presentedBytes(presented)
-  if (encoded === undefined) return failure(CertificateErrorCodes.Missing, 'No client certificate was presented')
-  let certificate: X509Certificate
-  try {
-    certificate = new X509Certificate(encoded)
-  } catch {
-    return failure(CertificateErrorCodes.Malformed, 'The client certificate cannot be read')
-  }
-
-  if (certificate.ca || !certificate.checkIssued(ca) || !certificate.verify(ca.publicKey)) {
-    return failure(CertificateErrorCodes.Untrusted, 'The client certificate was not issued by the platform CA')
-  }
-  if (!extendedKeyUsage(certificate).includes(clientAuthOid)) {
-    return failure(CertificateErrorCodes.NotClientAuth, 'The certificate is not valid for TLS client authentication')
-  }
-  const at = options.at ?? new Date()
-  const validFrom = validityDate(certificate, 'validFrom')
-  const validTo = validityDate(certificate, 'validTo')
-  // An unparsable date compares false both ways: refuse it explicitly instead of letting it pass.
-  if (Number.isNaN(validFrom.getTime()) || Number.isNaN(validTo.getTime())) {
-    return failure(CertificateErrorCodes.Malformed, 'The client certificate validity cannot be read')
-  }
-  if (at < validFrom || at > validTo) {
-    return failure(CertificateErrorCodes.Expired, 'The client certificate is expired or not yet valid')
-  }
-  const partitaIva = partitaIvaOfSubject(certificate.subject)
-  if (partitaIva === undefined || partitaIva !== options.expectedPartitaIva) {
-    return failure(CertificateErrorCodes.VatMismatch, 'The client certificate belongs to another VAT number')
-  }
-  const serialNumber = normalizeSerialNumber(certificate.serialNumber)
-  if (await options.isRevoked(serialNumber)) return failure(CertificateErrorCodes.Revoked, 'The client certificate has been revoked')
-  return { ok: true, partitaIva, serialNumber }
-}
+// The checks live in @fatturapa-hub/shared so that the gateway (mutual TLS) and this service run the same code.
+export {
+  type ClientCertificateVerification,
+  certificateIssuedBy,
+  type PresentedCertificate,
+  partitaIvaOfSubject,
+  type VerificationFailureCode,
+  type VerifyClientCertificateOptions,
+  verifyClientCertificate,
+} from '@fatturapa-hub/shared'
 
 /** For HTTP layers: no or a bad certificate is 401, a good certificate of another client 403. */
 export function verificationFailureToError(result: { code: VerificationFailureCode; message: string }): CertificateError {
-  return new CertificateError(result.code, result.code === CertificateErrorCodes.VatMismatch ? 403 : 401, result.message)
-}
-
-/**
- * The VAT number our CA writes into a subject: CN `<partitaiva>.cert` and, when present, serialNumber `IT<partitaiva>`
- * agreeing with it. node prints one attribute a line and escapes line breaks inside values.
- */
-export function partitaIvaOfSubject(subject: string): string | undefined {
-  const lines = subject.split('\n')
-  const commonNames = lines.filter((line) => line.startsWith('CN='))
-  if (commonNames.length !== 1) return undefined
-  const match = /^CN=(\d{11})\.cert$/.exec(commonNames[0] ?? '')
-  const partitaIva = match?.[1]
-  if (partitaIva === undefined) return undefined
-  const serialNumbers = lines.filter((line) => line.startsWith('serialNumber='))
-  if (serialNumbers.some((line) => line !== `serialNumber=IT${partitaIva}`)) return undefined
-  return partitaIva
-}
-
-function presentedBytes(presented: PresentedCertificate): string | Uint8Array | undefined {
-  if (typeof presented === 'string') return presented.trim() === '' ? undefined : presented
-  if (presented instanceof Uint8Array) return presented.length === 0 ? undefined : presented
-  // getPeerCertificate() returns {} when the peer sent no certificate.
-  return presented.raw !== undefined && presented.raw.length > 0 ? presented.raw : undefined
-}
-
-function extendedKeyUsage(certificate: X509Certificate): string[] {
-  // Newer node names it extKeyUsage and deprecates the misnamed keyUsage, which node 20 only has.
-  const named = certificate as X509Certificate & { extKeyUsage?: string[] }
-  return named.extKeyUsage ?? certificate.keyUsage ?? []
-}
-
-function validityDate(certificate: X509Certificate, field: 'validFrom' | 'validTo'): Date {
-  const dated = certificate as X509Certificate & { validFromDate?: Date; validToDate?: Date }
-  const native = field === 'validFrom' ? dated.validFromDate : dated.validToDate
-  // node 20 only has the OpenSSL text form ("Nov 23 13:56:49 2026 GMT"), which Date parses.
-  return native ?? new Date(certificate[field])
-}
-
-function failure(code: VerificationFailureCode, message: string): ClientCertificateVerification {
-  return { ok: false, code, message }
+  return new CertificateError(result.code, verificationFailureStatus(result.code), result.message)
 }

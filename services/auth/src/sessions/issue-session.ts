@@ -46,12 +46,32 @@ export async function accessTokenInputFor(em: EntityManager, user: User, now = n
 /** Access token plus a new refresh-token family (a sign-in). */
 export async function issueSession(em: EntityManager, runtime: AuthRuntime, user: User, now = new Date()): Promise<IssuedSession> {
   const claims = await accessTokenInputFor(em, user, now)
-  const access = await issueAccessToken(runtime.keyRing, claims, { ttlSeconds: runtime.config.ACCESS_TOKEN_TTL_SECONDS, now })
   const refresh = await issueRefreshToken(
     runtime.refreshTokens,
     { userId: user.id, studioId: user.studioId },
     { ttlSeconds: runtime.config.REFRESH_TOKEN_TTL_DAYS * 86400, now },
   )
+  return sessionWith(runtime, claims, refresh, now)
+}
+
+/** A new access token from the user's current state, beside a refresh token already rotated (a refresh). */
+export async function continueSession(
+  em: EntityManager,
+  runtime: AuthRuntime,
+  user: User,
+  refresh: { token: string; expiresAt: Date },
+  now = new Date(),
+): Promise<IssuedSession> {
+  return sessionWith(runtime, await accessTokenInputFor(em, user, now), refresh, now)
+}
+
+async function sessionWith(
+  runtime: AuthRuntime,
+  claims: AccessTokenInput,
+  refresh: { token: string; expiresAt: Date },
+  now: Date,
+): Promise<IssuedSession> {
+  const access = await issueAccessToken(runtime.keyRing, claims, { ttlSeconds: runtime.config.ACCESS_TOKEN_TTL_SECONDS, now })
   return {
     accessToken: access.token,
     tokenType: 'Bearer',

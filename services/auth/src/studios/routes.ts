@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { AppError, ErrorCodes, problemResponses } from '@fatturapa-hub/shared'
+import { AppError, ErrorCodes, problemResponses, setAuditSubject } from '@fatturapa-hub/shared'
 import Type from 'typebox'
 import { localUsernamePattern } from '../users/username.js'
 import { provisionStudio } from './provision.js'
@@ -65,6 +65,8 @@ export const provisioningRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { config, mailer } = app.authRuntime
+      // Audited whatever the outcome: a failed key is an attempt on the platform operator's credential.
+      setAuditSubject(request, { actor: { kind: 'system', username: 'provisioning' }, resource: { type: 'studios' } })
       if (!keyMatches(config.PROVISIONING_KEY, request.headers['x-provisioning-key'])) {
         throw new AppError(
           ErrorCodes.Unauthorized,
@@ -74,6 +76,7 @@ export const provisioningRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       const body = request.body
       const result = await provisionStudio(app.orm.em, config, mailer, body)
+      setAuditSubject(request, { studioId: result.studio.id, resource: { type: 'studios', id: result.studio.id } })
       reply.code(201)
       return {
         id: result.studio.id,

@@ -30,14 +30,19 @@ export interface CreatedUser {
   password: string
 }
 
-/** Persists (flush included) a new user; the caller decides about e-mails. */
-export async function createUser(em: EntityManager, config: Config, input: CreateUserInput, now = new Date()): Promise<CreatedUser> {
-  const unknownClasses = input.classes.filter((code) => !userClassCodes.includes(code))
+/** 422 listing every class code that is not in the catalogue. */
+export function assertKnownClasses(classes: readonly string[]): void {
+  const unknownClasses = classes.filter((code) => !userClassCodes.includes(code))
   if (unknownClasses.length > 0) {
     throw new AppError(ErrorCodes.ValidationFailed, 422, `Unknown user classes: ${unknownClasses.join(', ')}`, {
       errors: unknownClasses.map((code) => ({ path: '/classes', message: `unknown user class ${code}`, code: 'USER_CLASS_UNKNOWN' })),
     })
   }
+}
+
+/** Persists (flush included) a new user; the caller decides about e-mails. */
+export async function createUser(em: EntityManager, config: Config, input: CreateUserInput, now = new Date()): Promise<CreatedUser> {
+  assertKnownClasses(input.classes)
   await assertUsernameAvailable(em, input.username)
   const systemAssigned = input.password === undefined
   const password = input.password ?? generateSystemPassword(input.username)

@@ -60,7 +60,7 @@ describe('audit hash chain', () => {
     const [second] = await sql("select seq from audit_event where event_id = 'evt-2'")
     const [third] = await sql("select seq from audit_event where event_id = 'evt-3'")
     await sql("delete from audit_event where event_id = 'evt-2'")
-    expect(await verifyAuditChain(auth.orm.em.fork(), 1)).toEqual({
+    expect(await verifyAuditChain(auth.orm.em.fork(), { pageSize: 1 })).toEqual({
       valid: false,
       events: 1,
       brokenAt: String(third?.seq),
