@@ -34,9 +34,29 @@ export async function reactivateUser(ctx: UserManagementContext, user: User): Pr
 /** "Riattiva con Reset Password" (seed, section 1.3): a new system password, to change at the first access. */
 export async function reactivateUserWithReset(ctx: UserManagementContext, user: User): Promise<ReactivatedUser> {
   assertDisabled(user)
+  clearDisabled(ctx, user)
+  return assignSystemPassword(ctx, user, false)
+}
+
+/**
+ * A new system password for a user who is not disabled (forgotten password, or a reset whose e-mail never
+ * arrived). Only the administrator resets the administrator: the e-mail goes to the address whoever edits the
+ * administrator could have changed.
+ */
+export async function resetUserPassword(ctx: UserManagementContext, user: User): Promise<ReactivatedUser> {
+  if (user.kind === 'admin' && ctx.actor.sub !== user.id) {
+    throw new AppError('ADMIN_ACCOUNT_PROTECTED', 403, 'Only the administrator can reset the administrator user.')
+  }
+  if (user.disabledAt !== null) {
+    throw new AppError('USER_DISABLED', 409, `The user ${user.username} is disabled: use reactivate-with-reset.`)
+  }
+  ctx.em.assign(user, { failedAttempts: 0, updatedAt: ctx.now })
+  return assignSystemPassword(ctx, user, true)
+}
+
+async function assignSystemPassword(ctx: UserManagementContext, user: User, resetOnly: boolean): Promise<ReactivatedUser> {
   const studio = await findStudio(ctx.em, user.studioId)
   const password = generateSystemPassword(user.username)
-  clearDisabled(ctx, user)
   ctx.em.assign(user, {
     passwordHash: await hashPassword(password),
     passwordChangedAt: ctx.now,
@@ -55,6 +75,7 @@ export async function reactivateUserWithReset(ctx: UserManagementContext, user: 
         portalUrl: ctx.config.PORTAL_URL,
         reactivatedAt: ctx.now,
         password,
+        resetOnly,
       }),
     ),
   )

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { effectivePermissions, Permissions, problemResponses, requirePermission, userClasses } from '@fatturapa-hub/shared'
 import type { FastifyRequest } from 'fastify'
 import { activateUser, createStudioUser, deactivateUser, type UserManagementContext, updateStudioUser } from './manage-users.js'
-import { reactivateUser, reactivateUserWithReset } from './reactivate-user.js'
+import { reactivateUser, reactivateUserWithReset, resetUserPassword } from './reactivate-user.js'
 import {
   CreatedUserSchema,
   CreateUserBody,
@@ -261,6 +261,27 @@ export const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const ctx = context(request)
       const result = await reactivateUserWithReset(ctx, await findStudioUser(ctx.em, request.user.studio, request.params.id))
+      return { user: toUserView(result.user), emailSent: result.emailSent }
+    },
+  )
+
+  app.post(
+    '/users/:id/password-reset',
+    {
+      preHandler: canReactivate,
+      schema: {
+        tags,
+        summary: 'Give a user a new system password',
+        description:
+          'For a user who is not disabled and forgot the password, or whose reset e-mail did not arrive: assigns a new system password (to be changed at the first access, except for integration users), ends the user’s sessions and e-mails the password to the user (or the studio). A disabled user answers 409 `USER_DISABLED` (use reactivate-with-reset); only the administrator resets the administrator (403 `ADMIN_ACCOUNT_PROTECTED`). `emailSent: false` reports a failed e-mail; call again.',
+        operationId: 'auth.resetUserPassword',
+        params: UserIdParams,
+        response: { 200: ReactivatedUserSchema, ...problemResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => {
+      const ctx = context(request)
+      const result = await resetUserPassword(ctx, await findStudioUser(ctx.em, request.user.studio, request.params.id))
       return { user: toUserView(result.user), emailSent: result.emailSent }
     },
   )

@@ -21,6 +21,8 @@ export interface ReactivationEmailInput extends Recipient {
 
 export interface ReactivationWithResetEmailInput extends ReactivationEmailInput {
   password: string
+  /** The user was not disabled: only the password changed. */
+  resetOnly?: boolean
 }
 
 const integrationNote =
@@ -71,10 +73,12 @@ export function reactivationEmail(input: ReactivationEmailInput): MailMessage {
 export function reactivationWithResetEmail(input: ReactivationWithResetEmailInput): MailMessage {
   return {
     to: input.to,
-    subject: 'Riattivazione utente con nuova password',
+    subject: input.resetOnly ? 'Nuova password utente' : 'Riattivazione utente con nuova password',
     text: [
       `Gentile ${input.description},`,
-      `il ${formatRomeDateTime(input.reactivatedAt)} (ora italiana) l'amministratore ha riattivato il Suo utente assegnandogli una nuova password.`,
+      input.resetOnly
+        ? `il ${formatRomeDateTime(input.reactivatedAt)} (ora italiana) l'amministratore ha assegnato al Suo utente una nuova password.`
+        : `il ${formatRomeDateTime(input.reactivatedAt)} (ora italiana) l'amministratore ha riattivato il Suo utente assegnandogli una nuova password.`,
       '',
       `Indirizzo per accesso al sistema: ${input.portalUrl}`,
       `Utente: ${input.username}`,

@@ -41,6 +41,7 @@ describe('user management', () => {
         'auth.listUsers',
         'auth.reactivateUser',
         'auth.reactivateUserWithReset',
+        'auth.resetUserPassword',
         'auth.updateUser',
       ])
       expect(JSON.stringify(paths['/users/{id}'])).not.toContain('passwordHash')

@@ -104,6 +104,47 @@ describe('reactivation of disabled users', () => {
     })
   })
 
+  describe('POST /users/:id/password-reset', () => {
+    it('should give an enabled user a new system password by e-mail and end the sessions', async () => {
+      const id = await create('DIMENTICATO', 'dimenticato@ur001.example')
+      await auth.setPassword(`DIMENTICATO@${code}`, 'Vecchia12;x')
+      const fork = auth.service.orm.em.fork()
+      await issueSession(fork, auth.service.app.authRuntime, await fork.findOneOrFail(User, { id }))
+      const { status, body } = await call(auth, admin, 'POST', `/users/${id}/password-reset`)
+      expect(status).toBe(200)
+      expect(body).toMatchObject({ emailSent: true, user: { passwordIsSystem: true, disabled: false } })
+      const mail = await auth.smtp.waitFor(
+        (message) => message.subject === 'Nuova password utente' && message.to.includes('dimenticato@ur001.example'),
+      )
+      const after = await auth.findUser(`DIMENTICATO@${code}`)
+      expect(await verifyPassword(after.passwordHash, passwordIn(mail.text))).toBe(true)
+      expect(await verifyPassword(after.passwordHash, 'Vecchia12;x')).toBe(false)
+      for (const row of await refreshTokenRows(auth, id)) expect(row.revoked_at).not.toBeNull()
+    })
+
+    it('should refuse a disabled user (409 USER_DISABLED) and a manager resetting the administrator (403)', async () => {
+      const id = await create('SOSPESO')
+      await disableForFailedLogins(auth, id, '203.0.113.41')
+      const disabled = await call(auth, admin, 'POST', `/users/${id}/password-reset`)
+      expect(disabled.status).toBe(409)
+      expect(disabled.body.code).toBe('USER_DISABLED')
+      const operator = await auth.findUser(`OPERATORE@${code}`)
+      const adm = await auth.findUser(`ADM@${code}`)
+      // A manager who is not the administrator may not reset the administrator's password.
+      const fork = auth.service.orm.em.fork()
+      const manager = await fork.findOneOrFail(User, { id: operator.id })
+      manager.classes = ['amministratori-gestione-clienti']
+      await fork.flush()
+      await auth.setPassword(`OPERATORE@${code}`, 'Operat12;x')
+      const managerToken = await auth.tokenFor(`OPERATORE@${code}`)
+      const protectedAdmin = await call(auth, managerToken, 'POST', `/users/${adm.id}/password-reset`)
+      expect(protectedAdmin.status).toBe(403)
+      expect(protectedAdmin.body.code).toBe('ADMIN_ACCOUNT_PROTECTED')
+      // Leave the disabled list as the other tests of this file expect it.
+      expect((await call(auth, admin, 'POST', `/users/${id}/reactivate`)).status).toBe(200)
+    })
+  })
+
   describe('POST /users/:id/deactivate then reactivate-with-reset', () => {
     it('should reset the password, end the sessions and e-mail a temporary password', async () => {
       const id = await create('RESET')

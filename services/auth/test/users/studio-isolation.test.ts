@@ -33,6 +33,7 @@ describe('studio isolation of user management', () => {
         ['deactivate', 'POST', `/users/${id}/deactivate`],
         ['reactivate', 'POST', `/users/${id}/reactivate`],
         ['reactivate-with-reset', 'POST', `/users/${id}/reactivate-with-reset`],
+        ['password-reset', 'POST', `/users/${id}/password-reset`],
       ]
       for (const [name, method, url, payload] of attempts) {
         const { status, body } = await call(auth, adminA, method, url, payload)
