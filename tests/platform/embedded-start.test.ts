@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { serviceNames } from '@fatturapa-hub/shared'
 import { afterAll, describe, expect, it } from '@jest/globals'
+import { simpleParser } from 'mailparser'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 
@@ -101,7 +102,27 @@ describe('embedded start (pnpm start)', () => {
     const [mailFile] = await readdir(join(dataDir, 'mail'))
     const eml = await readFile(join(dataDir, 'mail', mailFile as string), 'utf8')
     expect(eml).toContain('To: demo@studio.example')
-    expect(eml).toMatch(/ADM@demo/)
+    const text = (await simpleParser(eml)).text ?? ''
+    const password = /Password utente AMMINISTRATORE: (\S+)/.exec(text)?.[1] as string
+    // First sign-in on SQLite through the gateway: the system password works and must be changed first.
+    const signIn = await fetch(`${gateway}/api/auth/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'ADM@demo', password }),
+    })
+    expect(signIn.status).toBe(200)
+    const session = (await signIn.json()) as { accessToken: string; mustChangePassword: boolean }
+    expect(session.mustChangePassword).toBe(true)
+    const changed = await fetch(`${gateway}/api/auth/sessions/password`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${session.accessToken}` },
+      body: JSON.stringify({ currentPassword: password, newPassword: 'Demo.2026abc' }),
+    })
+    expect(changed.status).toBe(200)
+    const { accessToken } = (await changed.json()) as { accessToken: string }
+    const users = await fetch(`${gateway}/api/auth/users`, { headers: { authorization: `Bearer ${accessToken}` } })
+    expect(users.status).toBe(200)
+    expect(((await users.json()) as { total: number }).total).toBe(3)
 
     process.kill(-(proc.pid as number), 'SIGINT')
     await exited

@@ -16,7 +16,7 @@ export const ProcessedJobEntity = new EntitySchema<ProcessedJob>({
     jobId: { type: 'string', columnType: 'varchar(255)', primary: true },
     queue: { type: 'string', columnType: 'varchar(100)' },
     name: { type: 'string', columnType: 'varchar(100)' },
-    processedAt: { type: 'datetime', columnType: 'timestamptz' },
+    processedAt: { type: 'datetime' },
   },
 })
 

@@ -28,8 +28,8 @@ export const AuditEventEntity = new EntitySchema<AuditEvent>({
   properties: {
     seq: { type: 'bigint', primary: true, autoincrement: true },
     eventId: { type: 'string', columnType: 'varchar(200)', unique: true },
-    occurredAt: { type: 'datetime', columnType: 'timestamptz' },
-    recordedAt: { type: 'datetime', columnType: 'timestamptz' },
+    occurredAt: { type: 'datetime' },
+    recordedAt: { type: 'datetime' },
     service: { type: 'string', columnType: 'varchar(50)' },
     action: { type: 'string', columnType: 'varchar(100)' },
     outcome: { type: 'string', columnType: 'varchar(10)' },

@@ -25,7 +25,7 @@ export const ContractAcceptanceEntity = new EntitySchema<ContractAcceptance>({
     contractCode: { type: 'string', columnType: 'varchar(100)' },
     contractVersion: { type: 'integer' },
     sha256: { type: 'string', columnType: 'char(64)' },
-    acceptedAt: { type: 'datetime', columnType: 'timestamptz' },
+    acceptedAt: { type: 'datetime' },
     ip: { type: 'string', columnType: 'varchar(64)', nullable: true },
   },
 })

@@ -29,7 +29,7 @@ export const ContractEntity = new EntitySchema<Contract>({
     sha256: { type: 'string', columnType: 'char(64)' },
     sizeBytes: { type: 'integer' },
     document: { type: 'blob', lazy: true },
-    publishedAt: { type: 'datetime', columnType: 'timestamptz' },
+    publishedAt: { type: 'datetime' },
     publishedBy: { type: 'uuid' },
   },
 })

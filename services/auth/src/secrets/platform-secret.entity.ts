@@ -14,6 +14,6 @@ export const PlatformSecretEntity = new EntitySchema<PlatformSecret>({
   properties: {
     name: { type: 'string', columnType: 'varchar(50)', primary: true },
     value: { type: 'text' },
-    updatedAt: { type: 'datetime', columnType: 'timestamptz' },
+    updatedAt: { type: 'datetime' },
   },
 })

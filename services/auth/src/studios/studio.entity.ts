@@ -19,6 +19,6 @@ export const StudioEntity = new EntitySchema<Studio>({
     code: { type: 'string', columnType: 'varchar(50)', unique: true },
     name: { type: 'string', columnType: 'varchar(200)' },
     email: { type: 'string', columnType: 'varchar(320)' },
-    createdAt: { type: 'datetime', columnType: 'timestamptz' },
+    createdAt: { type: 'datetime' },
   },
 })

@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import {
   createTestDatabase,
   startTestService,
@@ -34,9 +37,12 @@ export interface AuthTest {
 
 let vatIndex = 0
 
-/** The auth service over a fresh PostgreSQL database, real Redis and a real SMTP server. */
-export async function startAuthTest(env: Record<string, string> = {}): Promise<AuthTest> {
-  const database = await createTestDatabase()
+/**
+ * The auth service over a fresh PostgreSQL database (or, with `sqlite`, the embedded mode's SQLite file), real
+ * Redis and a real SMTP server.
+ */
+export async function startAuthTest(env: Record<string, string> = {}, options: { sqlite?: boolean } = {}): Promise<AuthTest> {
+  const database = options.sqlite ? await createSqliteFile() : await createTestDatabase()
   const smtp = await startTestSmtpServer()
   const testService = await startTestService(service, {
     databaseUrl: database.url,
@@ -78,6 +84,11 @@ export async function startAuthTest(env: Record<string, string> = {}): Promise<A
       await database.drop()
     },
   }
+}
+
+async function createSqliteFile(): Promise<TestDatabase> {
+  const directory = await mkdtemp(join(tmpdir(), 'fph-auth-sqlite-'))
+  return { name: 'sqlite', url: `sqlite:${join(directory, 'auth.sqlite')}`, drop: () => rm(directory, { recursive: true, force: true }) }
 }
 
 export const testProvisioningKey = 'test-provisioning-key-0123456789abcdef'
