@@ -37,14 +37,28 @@ const ProvisionStudioBody = Type.Object(
   },
 )
 
-const ProvisionedStudioResponse = Type.Object({
-  id: Type.String({ format: 'uuid' }),
-  code: Type.String(),
-  name: Type.String(),
-  companyClientId: Type.String({ format: 'uuid' }),
-  users: Type.Object({ admin: Type.String(), operator: Type.String(), integration: Type.String() }),
-  credentialsEmailSent: Type.Boolean({ description: 'The passwords travel only in that e-mail.' }),
-})
+const ProvisionedStudioResponse = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    code: Type.String(),
+    name: Type.String(),
+    companyClientId: Type.String({ format: 'uuid' }),
+    users: Type.Object({ admin: Type.String(), operator: Type.String(), integration: Type.String() }),
+    credentialsEmailSent: Type.Boolean({ description: 'The passwords travel only in that e-mail.' }),
+  },
+  {
+    examples: [
+      {
+        id: '5b0c2a4e-7d1f-4c36-9a51-0e2f8c3d9b17',
+        code: 'wt00000',
+        name: 'Studio Rossi Commercialisti',
+        companyClientId: '9e8d7c6b-5a49-4382-9170-6f5e4d3c2b1a',
+        users: { admin: 'ADM@wt00000', operator: 'OPERATORE@wt00000', integration: 'APIREST_wt00000@wt00000' },
+        credentialsEmailSent: true,
+      },
+    ],
+  },
+)
 
 /** Activation of a new studio by the platform operator, authenticated by the provisioning key, not by a user. */
 export const provisioningRoutes: FastifyPluginAsyncTypebox = async (app) => {
