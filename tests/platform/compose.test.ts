@@ -48,7 +48,9 @@ describe('deploy/Dockerfile', () => {
     'packages/shared',
     'packages/fatturapa',
     'packages/sdicoop',
+    'packages/sdi-channel',
     'tools/launcher',
+    'tools/sdi-simulator',
     ...serviceNames.map((name) => `services/${name}`),
     'services/gateway',
   ]
