@@ -1,17 +1,15 @@
 // Real: PostgreSQL (a database of its own, one schema per service), Redis (a key prefix of its own), SMTP, the
 // auth and fe-active apps listening on loopback ports, the gateway proxying to them over HTTP, the audit hook of
 // each service, the BullMQ audit queue and the auth worker. fe-active has no authenticated route of its own yet,
-// so this file adds one to fe-active's definition; it verifies tokens with auth's JWKS over HTTP, as services do.
+// so this file adds one to fe-active's definition; the platform verifies its tokens with auth's JWKS over HTTP.
 import { service as auth } from '@fatturapa-hub/auth/service'
 import { service as feActive } from '@fatturapa-hub/fe-active/service'
 import { buildGateway } from '@fatturapa-hub/gateway/app'
 import { ConfigSchema, serviceUrlVariable } from '@fatturapa-hub/gateway/config'
 import {
   type App,
-  authPlugin,
   createLogger,
   createRedis,
-  createTokenVerifier,
   loadConfig,
   type RunningWorker,
   type ServiceDefinition,
@@ -43,7 +41,6 @@ describe('audit trail across services', () => {
       ...feActive,
       routes: async (app, options) => {
         await feActive.routes(app, options)
-        await app.register(authPlugin, { verifier: createTokenVerifier({ jwksUrl: `${authUrl}/.well-known/jwks.json` }) })
         app.get(
           '/test-invoices/:id',
           {
@@ -60,6 +57,7 @@ describe('audit trail across services', () => {
     feActiveService = (await startTestService(feActiveWithRoute, {
       databaseUrl: authTest.database.url,
       redisPrefix: prefix,
+      env: { AUTH_JWKS_URL: `${authUrl}/.well-known/jwks.json` },
     })) as TestService<never>
     await feActiveService.app.listen({ host: '127.0.0.1', port: 0 })
     const feActiveUrl = `http://127.0.0.1:${(feActiveService.app.server.address() as { port: number }).port}`

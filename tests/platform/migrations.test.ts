@@ -52,7 +52,7 @@ describe('service migrations', () => {
       'refresh_token',
       'studio',
     ])
-    expect(tables.fe_active).toEqual(['mikro_orm_migrations', 'processed_job'])
+    expect(tables.fe_active).toEqual(['mikro_orm_migrations', 'processed_job', 'sdi_inbound_message'])
     expect(tables.public).toBeUndefined()
   })
 

@@ -1,1 +1,7 @@
-export {}
+export * from './client.js'
+export * from './config.js'
+export * from './endpoint.js'
+export * from './inbound-message.entity.js'
+export * from './inbox.js'
+export * from './server.js'
+export * from './tls-listener.js'

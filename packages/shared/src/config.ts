@@ -50,6 +50,11 @@ export function serviceConfigFields(service: { name: string; defaultPort: number
       pattern: '^(postgres(ql)?://|sqlite:)',
       description: 'postgres://user:pass@host:5432/db (production) or sqlite:<file> (embedded mode).',
     }),
+    AUTH_JWKS_URL: Type.String({
+      default: 'http://127.0.0.1:3001/.well-known/jwks.json',
+      pattern: '^https?://',
+      description: "The auth service's public token keys; every service verifies access tokens locally with them.",
+    }),
     TRUST_PROXY: Type.String({
       default: 'loopback',
       description:

@@ -31,6 +31,8 @@ function definitionWith(issuer: TestTokenIssuer): ServiceDefinition {
     configSchema: serviceConfigSchema('fe-active'),
     entities: [],
     migrations: [],
+    // The test's own token issuer instead of the auth service's JWKS.
+    tokenVerification: 'own',
     routes: async (app: FastifyInstance) => {
       await app.register(authPlugin, { verifier: issuer.verifier })
       app.get(

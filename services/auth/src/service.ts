@@ -30,6 +30,8 @@ export const service: ServiceDefinition<Config> = {
     { name: 'audit', description: 'The append-only, hash-chained log of every operation' },
   ],
   configSchema: ConfigSchema,
+  // auth signs the tokens and verifies them with its own key ring (routes/index.ts).
+  tokenVerification: 'own',
   entities: [
     AuditEventEntity,
     StudioEntity,

@@ -1,4 +1,5 @@
-import { runServiceServer } from '@fatturapa-hub/shared'
+import { runSdiServiceServer } from '@fatturapa-hub/sdi-channel'
 import { service } from './service.js'
 
-await runServiceServer(service)
+// The service port, plus the mutual-TLS listener of the SDI endpoints when SDI_INBOUND_TLS_* is set.
+await runSdiServiceServer(service)

@@ -2,6 +2,8 @@ import type { FastifyPluginAsync } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Logger } from 'pino'
 import Type, { type Static, type TObject, type TProperties } from 'typebox'
+import { authPlugin } from '../auth/plugin.js'
+import { createTokenVerifier } from '../auth/verifier.js'
 import { loadConfig, serviceConfigFields } from '../config.js'
 import { type MigrationEntry, migrate, type OpenDatabaseOptions, type Orm, openDatabase, waitForMigrations } from '../db/orm.js'
 import { databasePlugin } from '../db/plugin.js'
@@ -40,6 +42,11 @@ export interface ServiceDefinition<C extends ServiceConfig = ServiceConfig> {
   migrations: MigrationEntry[]
   /** The service's own routes, registered after the platform plugins. */
   routes: FastifyPluginAsync<{ config: C }>
+  /**
+   * `jwks` (default): the platform verifies access tokens on every non-public route with the auth service's keys.
+   * `own`: the service registers the auth plugin itself (the auth service, which signs the tokens).
+   */
+  tokenVerification?: 'jwks' | 'own'
   /** Queue consumers of the worker role; absent when the service consumes nothing. */
   workers?: (context: WorkerContext<C>) => RunningWorker[]
 }
@@ -126,6 +133,9 @@ export async function buildServiceApp<C extends ServiceConfig>(
     },
   )
 
+  if (definition.tokenVerification !== 'own') {
+    await app.register(authPlugin, { verifier: createTokenVerifier({ jwksUrl: options.config.AUTH_JWKS_URL }) })
+  }
   await app.register(definition.routes, { config: options.config })
   return app
 }
