@@ -8,7 +8,13 @@ import { describe, expect, it } from '@jest/globals'
 import { parse } from 'yaml'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
-type ComposeService = { command?: string[]; environment?: Record<string, string>; build?: { dockerfile: string } }
+type ComposeService = {
+  command?: string[]
+  environment?: Record<string, string>
+  build?: { dockerfile: string }
+  image?: string
+  ports?: string[]
+}
 const compose = parse(readFileSync(`${root}docker-compose.yml`, 'utf8'), { merge: true }) as { services: Record<string, ComposeService> }
 
 describe('docker-compose.yml', () => {
@@ -39,6 +45,49 @@ describe('docker-compose.yml', () => {
   it('builds from the Dockerfile, and Redis never evicts', () => {
     expect(existsSync(`${root}${compose.services.gateway?.build?.dockerfile}`)).toBe(true)
     expect(compose.services.redis?.command).toEqual(expect.arrayContaining(['--maxmemory-policy', 'noeviction']))
+  })
+})
+
+describe('docker-compose.yml: the SDI simulator', () => {
+  const simulator = compose.services['sdi-simulator']
+
+  it('runs from the platform image on port 3010', () => {
+    expect(simulator?.command).toEqual(['node', 'tools/sdi-simulator/dist/main.js'])
+    expect(simulator?.image).toBe(compose.services.gateway?.image)
+    expect(simulator?.build?.dockerfile).toBe(compose.services.gateway?.build?.dockerfile)
+    expect(simulator?.environment).toMatchObject({ PORT: '3010', HOST: '0.0.0.0' })
+    expect(simulator?.ports).toEqual(['3010:3010'])
+  })
+
+  it('is wired to fe-active (receipts) and fe-passive (invoices for the platform code) by service name', () => {
+    const port = (name: 'fe-active' | 'fe-passive') => ServiceCatalog[name].defaultPort
+    expect(simulator?.environment).toMatchObject({
+      PLATFORM_TRASMISSIONE_URL: `http://fe-active:${port('fe-active')}/sdi/TrasmissioneFatture`,
+      PLATFORM_RICEZIONE_URL: `http://fe-passive:${port('fe-passive')}/sdi/RicezioneFatture`,
+      PLATFORM_CODICI_DESTINATARIO: expect.stringMatching(/^[A-Z0-9]{6,7}(,[A-Z0-9]{6,7})*$/),
+    })
+    expect(simulator?.environment?.SMTP_URL).toBe(compose.services.auth?.environment?.SMTP_URL)
+  })
+
+  it('gives fe-active and fe-passive plain-HTTP SDI endpoints and the simulator as SDI', () => {
+    const channel = simulator?.environment?.PLATFORM_CHANNEL_ID ?? 'platform'
+    for (const name of ['fe-active', 'fe-passive']) {
+      expect(compose.services[name]?.environment).toMatchObject({
+        SDI_INBOUND_PLAIN_HTTP: 'true',
+        SDI_RICEVI_FILE_URL: `http://sdi-simulator:3010/SdIRiceviFile/${channel}`,
+        SDI_RICEVI_NOTIFICA_URL: 'http://sdi-simulator:3010/SdIRiceviNotifica',
+      })
+    }
+    // The other services keep the SDI endpoints off.
+    for (const name of serviceNames.filter((service) => !['fe-active', 'fe-passive'].includes(service))) {
+      expect(compose.services[name]?.environment?.SDI_INBOUND_PLAIN_HTTP).toBeUndefined()
+    }
+  })
+
+  it('copies the simulator build into the runtime image', () => {
+    expect(readFileSync(`${root}deploy/Dockerfile`, 'utf8')).toContain(
+      'COPY --from=build --chown=node:node /app/tools/sdi-simulator/dist tools/sdi-simulator/dist',
+    )
   })
 })
 

@@ -1,12 +1,15 @@
 // Real: the README's start command (`pnpm start`) in a clean data directory: a local redis-server it starts
-// itself, SQLite files, every service and worker process, and the gateway. Stopped like Ctrl+C in a terminal.
+// itself, SQLite files, every service and worker process, the SDI simulator wired to fe-active and fe-passive,
+// and the gateway. Stopped like Ctrl+C in a terminal.
 import { type ChildProcess, spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { mkdtemp, readdir, readFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+// Relative: the root package does not depend on sdi-channel.
+import { SdiClient } from '@fatturapa-hub/sdi-channel'
 import { serviceNames } from '@fatturapa-hub/shared'
 import { afterAll, describe, expect, it } from '@jest/globals'
 import { simpleParser } from 'mailparser'
@@ -24,7 +27,7 @@ function portFree(port: number): Promise<boolean> {
 async function freePortBase(): Promise<number> {
   for (;;) {
     const base = 20000 + Math.floor(Math.random() * 2000) * 10
-    const free = await Promise.all([0, 1, 2, 3, 4, 5].map((offset) => portFree(base + offset)))
+    const free = await Promise.all([0, 1, 2, 3, 4, 5, 10].map((offset) => portFree(base + offset)))
     if (free.every(Boolean)) return base
   }
 }
@@ -47,7 +50,7 @@ describe('embedded start (pnpm start)', () => {
     }
   })
 
-  it('reaches readiness of every service from a clean directory and stops cleanly', async () => {
+  it('reaches readiness of every service and of the wired SDI simulator from a clean directory and stops cleanly', async () => {
     const dataDir = join(await mkdtemp(join(tmpdir(), 'fph-embedded-')), 'data')
     const portBase = await freePortBase()
     const proc = spawn('pnpm', ['start'], {
@@ -124,6 +127,49 @@ describe('embedded start (pnpm start)', () => {
     expect(users.status).toBe(200)
     expect(((await users.json()) as { total: number }).total).toBe(3)
 
+    // The SDI simulator on FPH_PORT_BASE+10, wired to the platform with no admin call: an invoice fe-active sends
+    // (SdiClient with the launcher's SDI_RICEVI_FILE_URL) to the embedded code reaches fe-passive, and fe-active gets the RC.
+    const sdi = `http://127.0.0.1:${portBase + 10}`
+    expect(output).toContain(`sdi-simulator    ${sdi}`)
+    expect(output).toContain('codice destinatario FPHUB00')
+    const channels = (await (await fetch(`${sdi}/admin/channels`)).json()) as Array<{
+      id: string
+      trasmissioneUrl?: string
+      ricezioneUrl?: string
+    }>
+    expect(channels).toEqual([
+      expect.objectContaining({ id: 'platform', trasmissioneUrl: `http://127.0.0.1:${portBase + 2}/sdi/TrasmissioneFatture` }),
+      expect.objectContaining({ id: 'platform-ricezione', ricezioneUrl: `http://127.0.0.1:${portBase + 3}/sdi/RicezioneFatture` }),
+    ])
+    const recipients = (await (await fetch(`${sdi}/admin/recipients`)).json()) as Array<{ code: string; channelId?: string }>
+    expect(recipients).toEqual([expect.objectContaining({ code: 'FPHUB00', channelId: 'platform-ricezione' })])
+    const invoice = readFileSync('/work/shared/reference/fatturapa/samples/IT01234567890_FPR01.xml', 'utf8').replace(
+      /<CodiceDestinatario>[^<]*</,
+      '<CodiceDestinatario>FPHUB00<',
+    )
+    const client = new SdiClient({
+      riceviFileUrl: `${sdi}/SdIRiceviFile/platform`,
+      riceviNotificaUrl: `${sdi}/SdIRiceviNotifica`,
+      timeoutMs: 10_000,
+    })
+    const { identificativoSdI } = await client.transmitFile({ fileName: 'IT01234567890_E0001.xml', file: Buffer.from(invoice) })
+    await fetch(`${sdi}/admin/clock/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"ms":0}' })
+    const deliveries = (await (await fetch(`${sdi}/admin/deliveries`)).json()) as Array<{
+      operation?: string
+      identificativoSdI: string
+      status: string
+    }>
+    expect(
+      deliveries
+        .filter((delivery) => delivery.identificativoSdI === identificativoSdI)
+        .map((delivery) => [delivery.operation, delivery.status])
+        .sort(),
+    ).toEqual([
+      ['RicezioneFatture.RiceviFatture', 'delivered'],
+      ['TrasmissioneFatture.RicevutaConsegna', 'delivered'],
+    ])
+    expect(existsSync(join(dataDir, 'sdi-simulator', 'signing', 'cert.pem'))).toBe(true)
+
     process.kill(-(proc.pid as number), 'SIGINT')
     await exited
     expect(output).toContain('stopped')
@@ -131,6 +177,7 @@ describe('embedded start (pnpm start)', () => {
     for (const name of serviceNames) expect(files).toContain(`${name}.sqlite`)
     expect(existsSync(join(dataDir, 'redis'))).toBe(true)
     expect(existsSync(join(dataDir, 'logs', 'gateway.log'))).toBe(true)
+    expect(readFileSync(join(dataDir, 'logs', 'sdi-simulator.log'), 'utf8')).toContain('SDI simulator listening')
   }, 180000)
 
   it('explains how to install Redis when redis-server is missing and REDIS_URL is unset', async () => {

@@ -47,16 +47,21 @@ describe('gateway mutual TLS for integration users', () => {
   let companyB: string
   let certificateA: ClientIdentity & { serialNumber: string }
   let certificateB: ClientIdentity
+  /** Issued by a third studio to its own client, a company with the same VAT number as studio A's. */
+  let certificateOtherStudio: ClientIdentity
 
   /** A fresh TLS connection per call, so no session or socket is reused across identities. */
-  function call(path: string, options: { token?: string; client?: ClientIdentity; headers?: Record<string, string> } = {}): Promise<Reply> {
+  function call(
+    path: string,
+    options: { method?: string; token?: string; client?: ClientIdentity; headers?: Record<string, string> } = {},
+  ): Promise<Reply> {
     return new Promise((resolve, reject) => {
       const outgoing = httpsRequest(
         {
           host: '127.0.0.1',
           port: gatewayPort,
           path,
-          method: 'GET',
+          method: options.method ?? 'GET',
           ca: serverCertificatePem,
           agent: false,
           headers: { ...(options.token === undefined ? {} : bearer(options.token)), ...options.headers },
@@ -72,7 +77,10 @@ describe('gateway mutual TLS for integration users', () => {
             resolve({
               status: response.statusCode ?? 0,
               headers: response.headers,
-              body: /json/.test(response.headers['content-type'] ?? '') ? (JSON.parse(text) as Record<string, unknown>) : { text },
+              body:
+                text !== '' && /json/.test(response.headers['content-type'] ?? '')
+                  ? (JSON.parse(text) as Record<string, unknown>)
+                  : { text },
             }),
           )
         },
@@ -120,6 +128,9 @@ describe('gateway mutual TLS for integration users', () => {
     integrationA = await auth.tokenFor('APIREST_mt00001@mt00001')
     certificateA = await issueFor(companyA, adminA, vatA, 'a')
     certificateB = await issueFor(companyB, adminB, vatB, 'b')
+    const studioC = await auth.provision('mt00003', { partitaIva: vatA })
+    await auth.setPassword('ADM@mt00003', password)
+    certificateOtherStudio = await issueFor(studioC.company.id, await auth.tokenFor('ADM@mt00003'), vatA, 'c')
 
     // The gateway's own certificate, self-signed with an IP SAN so clients verify the server too.
     const serverKey = `${dir.path}/server.key`
@@ -216,6 +227,43 @@ describe('gateway mutual TLS for integration users', () => {
     const untrusted = await call('/api/auth/user-classes', { token: integrationA, client: rogue })
     expect(untrusted.status).toBe(401)
     expect(untrusted.body).toMatchObject({ code: 'CLIENT_CERTIFICATE_UNTRUSTED' })
+  })
+
+  it('refuses a valid certificate another studio issued for the same VAT number (403), on every service', async () => {
+    for (const path of ['/api/auth/user-classes', '/api/fe-active/anything']) {
+      const reply = await call(path, { token: integrationA, client: certificateOtherStudio })
+      expect(reply.status).toBe(403)
+      expect(reply.body).toMatchObject({ code: 'CLIENT_CERTIFICATE_STUDIO_MISMATCH', status: 403 })
+    }
+    const line = gatewayLogs
+      .lines()
+      .find((entry) => entry.msg === 'client certificate refused' && entry.code === 'CERTIFICATE_STUDIO_MISMATCH')
+    expect(line).toMatchObject({ partitaIva: vatA, username: 'APIREST_mt00001@mt00001' })
+  })
+
+  it('checks every request the router sends to a service, however its path is spelled and whatever the method', async () => {
+    // Percent-encoded letters are decoded by the router: these reach the fe-active proxy.
+    for (const path of ['/%61pi/fe-active/invoices', '/api/fe-%61ctive/invoices', '/%61%70%69/fe-active', '/api/fe-active']) {
+      echoed.length = 0
+      const reply = await call(path, { token: integrationA })
+      expect({ path, status: reply.status, code: reply.body.code }).toEqual({ path, status: 401, code: 'CLIENT_CERTIFICATE_MISSING' })
+      expect(echoed).toHaveLength(0)
+      // The same spelling with the certificate goes through: the refusal above came from the check, not from routing.
+      expect((await call(path, { token: integrationA, client: certificateA })).status).toBe(200)
+    }
+    for (const method of ['HEAD', 'OPTIONS', 'POST', 'DELETE']) {
+      echoed.length = 0
+      const reply = await call('/%61pi/fe-active/invoices', { method, token: integrationA })
+      expect({ method, status: reply.status }).toEqual({ method, status: 401 })
+      expect(echoed).toHaveLength(0)
+    }
+    // Spellings the router does not send to a service must not reach one either.
+    for (const path of ['//api/fe-active/invoices', '/api%2Ffe-active/invoices', '/API/fe-active/invoices', '/api/./fe-active/x']) {
+      echoed.length = 0
+      const reply = await call(path, { token: integrationA })
+      expect({ path, refused: reply.status === 401 || reply.status === 404 }).toEqual({ path, refused: true })
+      expect(echoed).toHaveLength(0)
+    }
   })
 
   it('lets users other than integration users through without a certificate', async () => {

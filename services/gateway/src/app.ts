@@ -17,6 +17,7 @@ import {
   sendProblem,
   withTimeout,
 } from '@fatturapa-hub/shared'
+import type { FastifyRequest } from 'fastify'
 import type { Redis } from 'ioredis'
 import type { Logger } from 'pino'
 import { ClientCaSource } from './client-ca.js'
@@ -99,7 +100,7 @@ export async function buildGateway({ config, logger, redis }: BuildGatewayOption
       ),
   })
 
-  const forwardedCertificates = await installTls(app, config, logger)
+  const { forwarded: forwardedCertificates, check } = await installTls(app, config, logger)
 
   for (const service of services) {
     await app.register(httpProxy, {
@@ -107,6 +108,9 @@ export async function buildGateway({ config, logger, redis }: BuildGatewayOption
       prefix: `/api/${service.name}`,
       rewritePrefix: '',
       proxyPayloads: false,
+      // The mutual-TLS check belongs to the proxied routes themselves, not to a test on the URL: the router decodes
+      // (`/%61pi/...` is `/api/...`), so only the matched route tells reliably which requests go upstream.
+      ...(check === undefined ? {} : { preHandler: check }),
       undici: { connections: 128, pipelining: 1, headersTimeout: config.UPSTREAM_TIMEOUT_MS, bodyTimeout: config.UPSTREAM_TIMEOUT_MS },
       replyOptions: {
         // Transport failures (refused, reset, timed out) become 502/504 problems naming the service.
@@ -151,11 +155,15 @@ export async function buildGateway({ config, logger, redis }: BuildGatewayOption
   return app
 }
 
-/**
- * HTTPS and mutual TLS, as configured. Returns where the mutual-TLS check leaves each request's verified peer
- * certificate for the proxy (always empty when MTLS_MODE is off).
- */
-async function installTls(app: App, config: Config, logger: Logger): Promise<WeakMap<object, string>> {
+interface GatewayTls {
+  /** Where the mutual-TLS check leaves each request's verified peer certificate for the proxy (empty when MTLS_MODE is off). */
+  forwarded: WeakMap<object, string>
+  /** The mutual-TLS check, for the preHandler of every proxied route; undefined when MTLS_MODE is off. */
+  check: ((request: FastifyRequest) => Promise<void>) | undefined
+}
+
+/** HTTPS and mutual TLS, as configured. */
+async function installTls(app: App, config: Config, logger: Logger): Promise<GatewayTls> {
   const forwarded = new WeakMap<object, string>()
   const certFile = config.GATEWAY_TLS_CERT_FILE
   const keyFile = config.GATEWAY_TLS_KEY_FILE
@@ -191,7 +199,7 @@ async function installTls(app: App, config: Config, logger: Logger): Promise<Wea
 
   if (config.MTLS_MODE !== 'integration' || tlsServer === undefined || identity === undefined) {
     app.decorate('refreshClientCa', async () => false)
-    return forwarded
+    return { forwarded, check: undefined }
   }
 
   const server = tlsServer
@@ -207,10 +215,6 @@ async function installTls(app: App, config: Config, logger: Logger): Promise<Wea
   app.readinessChecks.set('client-ca', async () => {
     if (clientCa.current() === undefined) throw new Error('the client CA has not been fetched from the auth service yet')
   })
-  app.addHook('onRequest', async (request) => {
-    if (!request.url.startsWith('/api/')) return
-    await check(request)
-  })
   const check = mutualTlsCheck({
     clientCa,
     verifier: createTokenVerifier({ jwksUrl: `${authUrl.replace(/\/+$/, '')}/.well-known/jwks.json` }),
@@ -219,7 +223,7 @@ async function installTls(app: App, config: Config, logger: Logger): Promise<Wea
   app.addHook('onClose', async () => clientCa.stop())
   await clientCa.refresh()
   clientCa.start(config.CLIENT_CA_REFRESH_SECONDS)
-  return forwarded
+  return { forwarded, check }
 }
 
 /** Listens on the HTTPS server when TLS is configured, otherwise on Fastify's HTTP server; returns the address. */

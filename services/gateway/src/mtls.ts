@@ -25,6 +25,7 @@ export const ClientCertificateErrorCodes = {
   NotClientAuth: 'CLIENT_CERTIFICATE_NOT_CLIENT_AUTH',
   Expired: 'CLIENT_CERTIFICATE_EXPIRED',
   VatMismatch: 'CLIENT_CERTIFICATE_VAT_MISMATCH',
+  StudioMismatch: 'CLIENT_CERTIFICATE_STUDIO_MISMATCH',
   Revoked: 'CLIENT_CERTIFICATE_REVOKED',
 } as const satisfies Record<keyof typeof ClientCertificateFailureCodes, string>
 
@@ -45,18 +46,23 @@ export function peerCertificate(raw: IncomingMessage): PresentedCertificate | un
 const bearerPattern = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i
 
 export interface MutualTlsCheckOptions {
-  clientCa: ClientCaSource
+  clientCa: Pick<ClientCaSource, 'current'>
   verifier: TokenVerifier
   /** Where the verified PEM of a request's peer certificate is kept for the proxy to forward. */
   forwarded: WeakMap<object, string>
 }
 
 /**
- * The onRequest check of mutual-TLS mode, for proxied requests:
+ * The check of mutual-TLS mode, installed as the preHandler of every proxied route (so it runs for whatever
+ * spelling of the path the router matched: `/%61pi/...`, HEAD, OPTIONS, ...):
  * - a peer certificate chaining to the client CA is kept for forwarding (X-Client-Certificate);
  * - a request whose Bearer token verifies as an integration user's passes only with a certificate that
- *   verifyClientCertificate accepts for the token's VAT number and that is not in the revoked serials.
- * Tokens that do not verify are left to the service, which refuses them with its own problem.
+ *   verifyClientCertificate accepts for the token's VAT number and studio and that is not in the revoked serials.
+ * Fails closed: when the token cannot be verified because the signing keys cannot be fetched (503), or the client CA
+ * was never fetched, the request is answered 503; it could be an integration user's.
+ * Tokens that are simply invalid or expired (401) are left to the service, which refuses them with its own problem:
+ * such a token authenticates nobody upstream, and public routes (sign-in, refresh, the CA) must stay reachable for a
+ * client still sending a stale token.
  */
 export function mutualTlsCheck({ clientCa, verifier, forwarded }: MutualTlsCheckOptions) {
   return async (request: FastifyRequest): Promise<void> => {
@@ -72,8 +78,10 @@ export function mutualTlsCheck({ clientCa, verifier, forwarded }: MutualTlsCheck
     let claims: Awaited<ReturnType<TokenVerifier['verify']>>
     try {
       claims = await verifier.verify(token)
-    } catch {
-      return
+    } catch (error) {
+      if (error instanceof AppError && error.statusCode === 401) return
+      request.log.warn({ err: error }, 'access token not checkable: the mutual-TLS check fails closed')
+      throw new AppError(ErrorCodes.ServiceUnavailable, 503, 'Access tokens cannot be verified right now; retry later.')
     }
     if (claims.kind !== 'integration') return
 
@@ -83,11 +91,19 @@ export function mutualTlsCheck({ clientCa, verifier, forwarded }: MutualTlsCheck
     }
     const result = await verifyClientCertificate(snapshot.certificate, presented ?? '', {
       expectedPartitaIva: claims.partitaIva ?? '',
+      expectedStudio: claims.studio,
       isRevoked: (serialNumber) => snapshot.revoked.has(serialNumber),
     })
     if (!result.ok) {
       request.log.warn(
-        { user: claims.sub, username: claims.username, partitaIva: claims.partitaIva, code: result.code, reason: result.message },
+        {
+          user: claims.sub,
+          username: claims.username,
+          studio: claims.studio,
+          partitaIva: claims.partitaIva,
+          code: result.code,
+          reason: result.message,
+        },
         'client certificate refused',
       )
       throw new AppError(gatewayCode(result.code), verificationFailureStatus(result.code), result.message)

@@ -1,4 +1,4 @@
-import { type AccessTokenClaims, type App, createApp, loadConfig } from '@fatturapa-hub/shared'
+import { type AccessTokenClaims, type App, AppError, createApp, loadConfig } from '@fatturapa-hub/shared'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import pino from 'pino'
 import { ClientCaSource } from '../src/client-ca.js'
@@ -29,7 +29,11 @@ describe('mutual TLS pieces', () => {
         verify: async (token) => {
           if (token === 'integration') return integrationClaims
           if (token === 'admin') return { ...integrationClaims, kind: 'admin' }
-          throw new Error('invalid')
+          // What createTokenVerifier throws when the auth service's JWKS cannot be fetched.
+          if (token === 'keys-unavailable') throw new AppError('SERVICE_UNAVAILABLE', 503, 'Access tokens cannot be verified right now.')
+          if (token === 'expired') throw new AppError('TOKEN_EXPIRED', 401, 'The access token has expired.')
+          if (token === 'broken') throw new TypeError('unexpected')
+          throw new AppError('UNAUTHORIZED', 401, 'The access token is missing or not valid.')
         },
       },
       forwarded: new WeakMap(),
@@ -48,10 +52,20 @@ describe('mutual TLS pieces', () => {
     expect(response.json()).toMatchObject({ code: 'SERVICE_UNAVAILABLE', status: 503 })
   })
 
-  it('leaves other users and invalid tokens to the services', async () => {
+  it('leaves other users and invalid or expired tokens to the services', async () => {
     expect((await app.inject({ url: '/api/x', headers: { authorization: 'Bearer admin' } })).statusCode).toBe(200)
     expect((await app.inject({ url: '/api/x', headers: { authorization: 'Bearer forged' } })).statusCode).toBe(200)
+    expect((await app.inject({ url: '/api/x', headers: { authorization: 'Bearer expired' } })).statusCode).toBe(200)
     expect((await app.inject({ url: '/api/x' })).statusCode).toBe(200)
+  })
+
+  it('fails closed with 503 when a token cannot be verified for want of the signing keys', async () => {
+    for (const token of ['keys-unavailable', 'broken']) {
+      const response = await app.inject({ url: '/api/x', headers: { authorization: `Bearer ${token}` } })
+      expect(response.statusCode).toBe(503)
+      expect(response.headers['content-type']).toMatch(/application\/problem\+json/)
+      expect(response.json()).toMatchObject({ code: 'SERVICE_UNAVAILABLE', status: 503 })
+    }
   })
 
   it('drops an incoming X-Client-Certificate and sets only the verified one', () => {

@@ -5,6 +5,7 @@ import { ConfigError, loadConfig, ServiceCatalog, serviceNames } from '@fatturap
 import { type LauncherConfig, LauncherConfigSchema } from './config.js'
 import { type ManagedProcess, startNodeProcess, stopProcess, tail, waitForReady } from './processes.js'
 import { findOnPath, startLocalRedis } from './redis-server.js'
+import { embeddedCodiceDestinatario, platformChannelId, sdiSimulatorWiring } from './sdi-simulator.js'
 import { loadOrCreateSecretFile } from './secrets.js'
 
 const root = fileURLToPath(new URL('../../../', import.meta.url))
@@ -96,16 +97,33 @@ async function main() {
   const usePostgres = /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? '')
   const portOf = (name: keyof typeof ServiceCatalog) => config.FPH_PORT_BASE + ServiceCatalog[name].defaultPort - 3000
   const serviceUrls: Record<string, string> = {}
+  for (const name of serviceNames) serviceUrls[name] = `http://127.0.0.1:${portOf(name)}`
+  const sdi = sdiSimulatorWiring({
+    portBase: config.FPH_PORT_BASE,
+    dataDir,
+    feActiveUrl: serviceUrls['fe-active'] as string,
+    fePassiveUrl: serviceUrls['fe-passive'] as string,
+    logLevel: config.LOG_LEVEL,
+  })
+  const sdiServices = new Set(['fe-active', 'fe-passive'])
 
   try {
+    // The SDI simulator, wired to fe-active and fe-passive from its environment: the whole cycle on a laptop.
+    const simulator = startNodeProcess(
+      'sdi-simulator',
+      join(root, 'tools', 'sdi-simulator', 'dist', 'main.js'),
+      sdi.simulatorEnv,
+      join(logDir, 'sdi-simulator.log'),
+    )
+    watch(simulator)
     const servers = serviceNames.map((name) => {
       const env = {
         ...common,
         ...(name === 'auth' ? authEnv : {}),
+        ...(sdiServices.has(name) ? sdi.serviceEnv : {}),
         PORT: String(portOf(name)),
         DATABASE_URL: usePostgres ? (process.env.DATABASE_URL as string) : `sqlite:${join(dataDir, `${name}.sqlite`)}`,
       }
-      serviceUrls[name] = `http://127.0.0.1:${env.PORT}`
       const server = startNodeProcess(name, join(root, 'services', name, 'dist', 'server.js'), env, join(logDir, `${name}.log`))
       watch(server)
       if (servicesWithWorkers.has(name)) {
@@ -115,7 +133,10 @@ async function main() {
       }
       return server
     })
-    await Promise.all(servers.map((server) => waitForReady(`${serviceUrls[server.label]}/readyz`, server, readyTimeoutMs)))
+    await Promise.all([
+      ...servers.map((server) => waitForReady(`${serviceUrls[server.label]}/readyz`, server, readyTimeoutMs)),
+      waitForReady(`${sdi.url}/admin/channels`, simulator, readyTimeoutMs),
+    ])
 
     const gatewayPort = config.FPH_PORT_BASE
     const gatewayEnv: Record<string, string> = { ...common, PORT: String(gatewayPort) }
@@ -139,6 +160,9 @@ async function main() {
         `  OpenAPI          ${gatewayUrl}/openapi.json`,
         `  readiness        ${gatewayUrl}/readyz`,
         ...serviceNames.map((name) => `  ${name.padEnd(16)} ${(serviceUrls[name] as string).padEnd(24)} ${ServiceCatalog[name].title}`),
+        `  sdi-simulator    ${sdi.url.padEnd(24)} SDI simulator (SDICoop): SdIRiceviFile/${platformChannelId}, SdIRiceviNotifica`,
+        `  sdi admin        ${sdi.url}/admin (channels, recipients, faults, clock/advance, files, notifications)`,
+        `  codice destinatario ${embeddedCodiceDestinatario} (B2B invoices to it reach fe-passive; other codes: scenarios via the sdi admin API)`,
         `  redis            ${redisUrl}${redisProcess ? ' (local redis-server)' : ''}`,
         `  data             ${dataDir} (databases: ${usePostgres ? 'PostgreSQL from DATABASE_URL' : 'SQLite files'})`,
         `  mail             ${common.MAIL_DIR}`,

@@ -1,8 +1,9 @@
 import { createHash, X509Certificate } from 'node:crypto'
 import { DOMParser, type Element } from '@xmldom/xmldom'
-import { SignedXml } from 'xml-crypto'
+import { type Reference, SignedXml } from 'xml-crypto'
 import { describeCertificate, type SignerIdentity } from './certificate.js'
 import { checkSigner, type Failure, type SignatureVerification, type VerifyOptions } from './checks.js'
+import { wholeDocumentOctets } from './whole-document.js'
 
 const ds = 'http://www.w3.org/2000/09/xmldsig#'
 const envelopedSignature = 'http://www.w3.org/2000/09/xmldsig#enveloped-signature'
@@ -24,6 +25,9 @@ const sameDocumentUri = /^(|#[A-Za-z_][\w.-]*)$/
  * requires every Reference to point into the document (`URI=""` or `URI="#id"`), the document reference to
  * carry the enveloped-signature transform, and the SignedProperties (SigningTime, SigningCertificate) to be
  * signed. The document is decoded as UTF-8. Never throws on bad input.
+ *
+ * A `URI=""` Reference digests the whole document as XML-DSig defines it (see `wholeDocumentOctets`):
+ * processing instructions outside the root, such as SDI's `<?xml-stylesheet?>`, are signed; comments are not.
  */
 export async function verifyXades(xml: Uint8Array | string, options: VerifyOptions = {}): Promise<SignatureVerification> {
   const text = (typeof xml === 'string' ? xml : Buffer.from(xml).toString('utf8')).replace(/^\uFEFF/, '')
@@ -38,8 +42,8 @@ export async function verifyXades(xml: Uint8Array | string, options: VerifyOptio
     return { valid: false, code: '00102', problem: 'unsigned', message: 'the document has no ds:Signature', content }
 
   let first: SignatureVerification | undefined
-  for (const signature of signatures) {
-    const outcome = verifySignature(text, signature, options)
+  for (const [index, signature] of signatures.entries()) {
+    const outcome = verifySignature(text, signature, index, options)
     outcome.content = content
     first ??= outcome
     if (!outcome.valid) return outcome
@@ -62,7 +66,7 @@ function parse(text: string): ReturnType<DOMParser['parseFromString']> | string 
   }
 }
 
-function verifySignature(text: string, signature: Element, options: VerifyOptions): SignatureVerification {
+function verifySignature(text: string, signature: Element, index: number, options: VerifyOptions): SignatureVerification {
   const fail = (failure: Failure, signer?: SignerIdentity, signingTime?: Date): SignatureVerification => {
     const outcome: SignatureVerification = { valid: false, ...failure }
     if (signer) outcome.signer = signer
@@ -109,7 +113,7 @@ function verifySignature(text: string, signature: Element, options: VerifyOption
     return fail({ code: '00102', problem: 'signer-certificate-missing', message: 'KeyInfo carries no readable X509Certificate' })
   }
 
-  const core = coreValidation(text, signature, certificate)
+  const core = coreValidation(text, signature, index, certificate)
   if (core) return fail(core, signer)
 
   const properties = signedProperties(signature)
@@ -134,11 +138,15 @@ function verifySignature(text: string, signature: Element, options: VerifyOption
   return outcome
 }
 
-/** XML-DSig core validation: each Reference digest, then SignatureValue over the canonical SignedInfo. */
-function coreValidation(text: string, signature: Element, certificate: X509Certificate): Failure | undefined {
+/**
+ * XML-DSig core validation: each Reference digest, then SignatureValue over the canonical SignedInfo. `index`
+ * says which ds:Signature child of the root `signature` is, for the enveloped-signature transform.
+ */
+function coreValidation(text: string, signature: Element, index: number, certificate: X509Certificate): Failure | undefined {
   // The key is the KeyInfo certificate, read by us: whether it is trusted is checkSigner's job.
   const verifier = new SignedXml({ publicCert: certificate.toString(), getCertFromKeyInfo: () => null })
   try {
+    digestWholeDocument(verifier, text, index)
     verifier.loadSignature(signature as unknown as Parameters<SignedXml['loadSignature']>[0])
     if (verifier.checkSignature(text)) return undefined
     return {
@@ -152,6 +160,38 @@ function coreValidation(text: string, signature: Element, certificate: X509Certi
       return { code: '00102', problem: 'signature-mismatch', message: 'the SignatureValue does not verify' }
     }
     return { code: '00102', problem: 'malformed', message: `cannot validate the signature: ${message}` }
+  }
+}
+
+interface ReferenceValidation {
+  validateReference(reference: Reference, document: unknown): string | undefined
+}
+
+/**
+ * xml-crypto dereferences `URI=""` as the root element, which leaves out processing instructions outside it:
+ * this verifier's `URI=""` References are digested over the whole document instead (`wholeDocumentOctets`,
+ * libxml2 as in signXades and xmlsec1). Every other Reference (`#id`), the SignedInfo canonicalisation and the
+ * SignatureValue stay xml-crypto's. xml-crypto 6 has no public hook for this: its per-Reference step
+ * (`validateReference`, called by `checkSignature` for each Reference of the signed SignedInfo, with the same
+ * contract: the canonical octets, or undefined and `validationError` set) is replaced on this instance only.
+ */
+function digestWholeDocument(verifier: SignedXml, text: string, index: number): void {
+  const internals = verifier as unknown as ReferenceValidation
+  const validateReference = internals.validateReference
+  if (typeof validateReference !== 'function') throw new Error('xml-crypto has no per-Reference validation step to extend')
+  internals.validateReference = (reference, document) => {
+    if (reference.uri !== '') return validateReference.call(verifier, reference, document)
+    const octets = wholeDocumentOctets(text, index, reference.transforms, reference.inclusiveNamespacesPrefixList)
+    // xml-crypto's digests and comparison, as for its own References.
+    const Hash = verifier.HashAlgorithms[reference.digestAlgorithm]
+    if (!Hash) throw new Error(`hash algorithm '${reference.digestAlgorithm}' is not supported`)
+    const digest = new Hash().getHash(octets)
+    const expected = Buffer.from(String(reference.digestValue ?? ''), 'base64')
+    if (Buffer.from(digest, 'base64').equals(expected)) return octets
+    reference.validationError = new Error(
+      `invalid signature: for uri ${reference.uri} calculated digest is ${digest} but the xml to validate supplies digest ${reference.digestValue}`,
+    )
+    return undefined
   }
 }
 

@@ -11,7 +11,7 @@ import { fullMessages, minimalMessages } from '../notifications/fixtures.js'
 import { reference } from '../support/reference.js'
 
 /**
- * signXades against independent oracles: the OFFICIAL message XSDs through xmllint, verifyXades (xml-crypto),
+ * signXades against independent oracles: the OFFICIAL message XSDs through xmllint, verifyXades (xml-crypto; libxml2 for URI=""),
  * xmlsec1 when installed (XMLSEC1=/path/to/xmlsec1 to point at one off the PATH), and libxml2's own
  * exc-c14n (xmllint --exc-c14n) for the digest of the whole document.
  */
@@ -138,7 +138,7 @@ describe('signXades on every signed SDI message type', () => {
     async (_name, message) => {
       const minimal = minimalMessages.find((other) => label(other) === label(message)) as SdiMessage
       for (const variant of [message, minimal]) {
-        // Without the stylesheet PI: see the `.failing` test below for verifyXades and top-level PIs.
+        // Without the stylesheet PI here; the next test signs the messages as SDI writes them.
         const unsigned = buildSdiMessage(variant, { stylesheet: false })
         const signed = sign(unsigned)
 
@@ -174,24 +174,33 @@ describe('signXades on every signed SDI message type', () => {
   )
 
   it.each(signedTypes(fullMessages).map((message) => [label(message), message] as const))(
-    `%s as SDI writes it (stylesheet PI): official XSD, document digest equal to libxml2's, ${xmlsec1Label}`,
-    (_name, message) => {
+    `%s as SDI writes it (stylesheet PI): official XSD, document digest equal to libxml2's, verifyXades, the PI is signed, ${xmlsec1Label}`,
+    async (_name, message) => {
       const unsigned = buildSdiMessage(message)
       expect(unsigned).toMatch(/^<\?xml [^>]*\?><\?xml-stylesheet /)
       const signed = sign(unsigned)
       expect(xsdErrors(message.vocabulary, signed)).toBeUndefined()
       // XML-DSig: URI="" is the whole document, processing instructions outside the root included.
       expect(digests(signed)[0]).toBe(libxml2DocumentDigest(signed))
-      if (hasXmlsec1) expect(xmlsecVerify(signed)).toMatchObject({ ok: true })
+      expect(await verifyXades(signed)).toMatchObject({ valid: true, message: 'valid', signingTime })
+
+      // The PI is signed content: pointing it at another stylesheet breaks the document reference.
+      const restyled = signed.replace(
+        /(<\?xml-stylesheet [^?]*href=")([^"]+)"/,
+        (_match, start: string, href: string) => `${start}x${href}"`,
+      )
+      expect(restyled).not.toBe(signed)
+      expect(await verifyXades(restyled)).toMatchObject({ valid: false, code: '00102', problem: 'reference-mismatch' })
+      if (hasXmlsec1) {
+        expect(xmlsecVerify(signed)).toMatchObject({ ok: true })
+        expect(xmlsecVerify(restyled).ok).toBe(false)
+      }
     },
   )
 
-  // Known gap of verifyXades (src/signature/xades-verify.ts, xml-crypto): for URI="" it digests the root element
-  // only, leaving out processing instructions outside it, so it refuses any spec-conformant signature of a
-  // document that has one (SDI messages carry <?xml-stylesheet?>). When verifyXades is fixed this test starts
-  // "failing": drop `.failing`.
-  it.failing('verifyXades accepts a signed message that keeps the <?xml-stylesheet?> PI (known verifyXades gap)', async () => {
+  it('verifyXades accepts a signed message that keeps the <?xml-stylesheet?> PI', async () => {
     const signed = sign(buildSdiMessage(fullMessages[0] as SdiMessage))
+    expect(signed).toContain('<?xml-stylesheet ')
     expect(await verifyXades(signed)).toMatchObject({ valid: true })
   })
 })
@@ -293,6 +302,81 @@ describe('signXades output', () => {
       expect(xmlsecVerify(signedTrailing).ok).toBe(true)
     }
   })
+})
+
+describe('verifyXades digests URI="" over the whole document (XML-DSig 1.1 §4.4.3.3)', () => {
+  const receipt = buildSdiMessage(fullMessages.find((item) => label(item) === 'B2B RicevutaConsegna') as SdiMessage)
+  const stylesheet = /<\?xml-stylesheet [^?]*\?>/
+
+  it(`signs processing instructions before and after the root: adding, removing or changing one breaks the document reference (${xmlsec1Label})`, async () => {
+    const signed = sign(receipt.replace('</ns3:RicevutaConsegna>\n', '</ns3:RicevutaConsegna>\n<?trailer keep?>\n'))
+    expect(signed).toMatch(/<\/ns3:RicevutaConsegna>\n<\?trailer keep\?>\n$/)
+    expect(await verifyXades(signed)).toMatchObject({ valid: true })
+    const variants = {
+      'stylesheet PI removed': signed.replace(stylesheet, ''),
+      'PI added before the root': signed.replace('<ns3:RicevutaConsegna ', '<?added?><ns3:RicevutaConsegna '),
+      'trailing PI changed': signed.replace('<?trailer keep?>', '<?trailer drop?>'),
+      'trailing PI removed': signed.replace('<?trailer keep?>\n', ''),
+    }
+    for (const [change, tampered] of Object.entries(variants)) {
+      expect(tampered).not.toBe(signed)
+      expect({ change, ...(await verifyXades(tampered)) }).toMatchObject({
+        change,
+        valid: false,
+        code: '00102',
+        problem: 'reference-mismatch',
+      })
+      if (hasXmlsec1) expect({ change, ok: xmlsecVerify(tampered).ok }).toEqual({ change, ok: false })
+    }
+  })
+
+  it(`leaves comments out, inside and outside the root: adding one keeps the signature valid (${xmlsec1Label})`, async () => {
+    const signed = sign(receipt)
+    const commented = signed
+      .replace('<ns3:RicevutaConsegna ', '<!-- before --><ns3:RicevutaConsegna ')
+      .replace('<MessageId>', '<!-- inside --><MessageId>')
+      .replace(/\n$/, '\n<!-- after -->\n')
+    expect(commented.match(/<!--/g)).toHaveLength(3)
+    expect(await verifyXades(commented)).toMatchObject({ valid: true })
+    if (hasXmlsec1) expect(xmlsecVerify(commented).ok).toBe(true)
+  })
+
+  it.each([
+    ['exc-c14n#WithComments', 'http://www.w3.org/2001/10/xml-exc-c14n#WithComments'],
+    ['C14N 1.0 without comments', 'http://www.w3.org/TR/2001/REC-xml-c14n-20010315'],
+  ])(
+    `verifies a signature made by xmlsec1 with %s over a document with PIs and comments outside the root (${xmlsec1Label})`,
+    async (_name, c14n) => {
+      if (!hasXmlsec1) return
+      const template = receipt.replace(
+        '</ns3:RicevutaConsegna>',
+        [
+          '<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:SignedInfo>',
+          '<ds:CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/>',
+          '<ds:SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"/>',
+          '<ds:Reference URI=""><ds:Transforms><ds:Transform Algorithm="http://www.w3.org/2000/09/xmldsig#enveloped-signature"/>',
+          `<ds:Transform Algorithm="${c14n}"/></ds:Transforms>`,
+          '<ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><ds:DigestValue/></ds:Reference>',
+          '</ds:SignedInfo><ds:SignatureValue/><ds:KeyInfo><ds:X509Data/></ds:KeyInfo></ds:Signature></ns3:RicevutaConsegna>',
+        ].join(''),
+      )
+      const keyPath = join(dir, 'xmlsec-signer.key')
+      writeFileSync(keyPath, signer.privateKeyPem)
+      const run = spawnSync(
+        xmlsec1,
+        ['--sign', '--privkey-pem', `${keyPath},${signer.certificatePath}`, file(`${template}<!-- after -->\n<?after pi?>\n`)],
+        { encoding: 'utf8' },
+      )
+      expect(run.stderr).toBe('')
+      const signed = run.stdout
+      expect(signed).toMatch(stylesheet)
+      expect(signed).toContain('<!-- after -->')
+      // No xades:SignedProperties, hence no signing time: 00103 is the check after core validation passed.
+      expect(await verifyXades(signed)).toMatchObject({ valid: false, code: '00103', problem: 'signing-time-missing' })
+      expect(await verifyXades(signed.replace('<?after pi?>', '<?after PI?>'))).toMatchObject({ problem: 'reference-mismatch' })
+      expect(await verifyXades(signed.replace('<!-- after -->', '<!-- changed -->'))).toMatchObject({ problem: 'signing-time-missing' })
+    },
+  )
 })
 
 describe('signXades refuses unusable input with SigningInputError', () => {

@@ -1,7 +1,10 @@
+import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
+import { basename } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { verifyXades } from '../../src/signature/index.js'
-import { reference } from '../support/reference.js'
+import { wholeDocumentOctets } from '../../src/signature/whole-document.js'
+import { reference, referenceFiles } from '../support/reference.js'
 import { opensslTime, TestPki, type TestSigner } from './support/pki.js'
 import { signXades } from './support/xades.js'
 
@@ -101,6 +104,24 @@ describe('verifyXades', () => {
     }
   })
 
+  it('refuses a URI="" digest over the root element only when the document has a processing instruction outside it', async () => {
+    // xml-crypto (this file's signer) dereferences URI="" as the root element. XML-DSig 1.1 §4.4.3.3 defines it
+    // as the whole document without comments: processing instructions before or after the root are in the
+    // node-set, and C14N outputs them (§2.1 of C14N 1.0, also in exc-c14n), so xmlsec1, Santuario and DSS
+    // digest them. A root-only digest of a document that has one is not a valid XML-DSig signature.
+    const styled = invoice.replace(/^(<\?xml [^>]*\?>)/, '$1<?xml-stylesheet type="text/xsl" href="fatturaPA_v1.2.1.xsl"?>')
+    expect(styled).not.toBe(invoice)
+    expect(await verifyXades(signXades(styled, signer))).toMatchObject({ valid: false, code: '00102', problem: 'reference-mismatch' })
+    // Signed without it, then given one: the document changed.
+    const signed = signXades(invoice, signer)
+    const restyled = signed.replace(/^(<\?xml [^>]*\?>)/, '$1<?xml-stylesheet type="text/xsl" href="fatturaPA_v1.2.1.xsl"?>')
+    expect(await verifyXades(restyled)).toMatchObject({ valid: false, code: '00102', problem: 'reference-mismatch' })
+    // Comments are not in the node-set: there the two readings agree.
+    expect(
+      await verifyXades(signXades(`${invoice.replace(/^(<\?xml [^>]*\?>)/, '$1<!-- before -->')}\n<!-- after -->`, signer)),
+    ).toMatchObject({ valid: true })
+  })
+
   it.each([
     ['an unsigned invoice', invoice, 'unsigned'],
     ['malformed XML', '<p:FatturaElettronica>', 'malformed'],
@@ -108,5 +129,37 @@ describe('verifyXades', () => {
     ['empty input', '', 'malformed'],
   ])('refuses %s with 00102 without crashing', async (_label, xml, problem) => {
     expect(await verifyXades(xml)).toMatchObject({ valid: false, code: '00102', problem })
+  })
+})
+
+describe('verifyXades on the official SDI examples', () => {
+  const examples = referenceFiles('fatturapa/notifications').filter((path) => path.endsWith('.xml'))
+  const signed = examples.filter((path) => readFileSync(path, 'utf8').includes('<ds:Signature'))
+
+  // SDI's own signatures subtract ds:Signature with an XPath-Filter2 transform, which verifyXades does not
+  // implement: they are refused before any digest is computed, as before URI="" covered the whole document.
+  it.each(examples.map((path) => [basename(path), path]))('%s: outcome unchanged', async (_name, path) => {
+    const xml = readFileSync(path)
+    expect(await verifyXades(xml)).toMatchObject({
+      valid: false,
+      code: '00102',
+      problem: signed.includes(path) ? 'document-not-signed' : 'unsigned',
+    })
+  })
+
+  // The subtract filter leaves the node-set enveloped-signature leaves. Of the five, only X0024's signature is
+  // genuine (xmlsec1: References 3/3); the RC and NS examples share one document digest that matches nothing.
+  // Its document digest (no transform after the filter: implicit inclusive C14N) is the whole-document one.
+  it('X0024: the whole-document octets give the digest SDI computed', () => {
+    const path = reference('fatturapa', 'notifications', 'ITHVQWPH73P42H501Y_X0024.xml')
+    const text = readFileSync(path, 'utf8')
+    const expected = /<ds:Reference Id="reference-document" URI="">[\s\S]*?<ds:DigestValue>([^<]*)</.exec(text)?.[1]
+    expect(text).toContain('<ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><ds:DigestValue>0ze03r')
+    const octets = wholeDocumentOctets(text, 0, ['http://www.w3.org/2000/09/xmldsig#enveloped-signature'])
+    expect(createHash('sha256').update(octets, 'utf8').digest('base64')).toBe(expected)
+  })
+
+  it('covers the five signed examples', () => {
+    expect(signed).toHaveLength(5)
   })
 })

@@ -15,6 +15,7 @@ export const ClientCertificateFailureCodes = {
   NotClientAuth: 'CERTIFICATE_NOT_CLIENT_AUTH',
   Expired: 'CERTIFICATE_EXPIRED',
   VatMismatch: 'CERTIFICATE_VAT_MISMATCH',
+  StudioMismatch: 'CERTIFICATE_STUDIO_MISMATCH',
   Revoked: 'CERTIFICATE_REVOKED',
 } as const
 
@@ -32,6 +33,12 @@ export type PresentedCertificate = string | Uint8Array | { raw?: Uint8Array | un
 export interface VerifyClientCertificateOptions {
   /** The VAT number the caller authenticated as with its credentials. */
   expectedPartitaIva: string
+  /**
+   * The id of the studio the caller belongs to (the access token's `studio` claim). One company can be a client of
+   * several studios: the VAT number alone would let a certificate issued by one studio open another studio's
+   * integration user, so the subject must also name this studio (see `studioOfSubject`).
+   */
+  expectedStudio: string
   /** Receives the canonical serial. A rejection propagates: an unknown revocation state is an outage, not a bad certificate. */
   isRevoked: (serialNumber: string) => boolean | Promise<boolean>
   at?: Date
@@ -40,7 +47,7 @@ export interface VerifyClientCertificateOptions {
 export type VerificationFailureCode = (typeof ClientCertificateFailureCodes)[keyof typeof ClientCertificateFailureCodes]
 
 export type ClientCertificateVerification =
-  | { ok: true; partitaIva: string; serialNumber: string }
+  | { ok: true; partitaIva: string; studioId: string; serialNumber: string }
   | { ok: false; code: VerificationFailureCode; message: string }
 
 const clientAuthOid = '1.3.6.1.5.5.7.3.2'
@@ -76,7 +83,7 @@ export function certificateIssuedBy(caCertificate: string | X509Certificate, pre
 
 /**
  * Checks, cheapest and least client-specific first: trust (signed by our CA, not a CA itself), purpose
- * (clientAuth), time, VAT number, and last revocation, the only check that may need I/O.
+ * (clientAuth), time, VAT number, studio, and last revocation, the only check that may need I/O.
  */
 export async function verifyClientCertificate(
   caCertificate: string | X509Certificate,
@@ -113,15 +120,20 @@ export async function verifyClientCertificate(
   if (partitaIva === undefined || partitaIva !== options.expectedPartitaIva) {
     return failure(ClientCertificateFailureCodes.VatMismatch, 'The client certificate belongs to another VAT number')
   }
+  const studioId = studioOfSubject(certificate.subject)
+  // An empty expectation never matches: a caller that does not know the studio must not get a pass.
+  if (studioId === undefined || options.expectedStudio === '' || studioId !== options.expectedStudio) {
+    return failure(ClientCertificateFailureCodes.StudioMismatch, 'The client certificate was issued for another studio')
+  }
   const serialNumber = normalizeCertificateSerialNumber(certificate.serialNumber)
   if (await options.isRevoked(serialNumber))
     return failure(ClientCertificateFailureCodes.Revoked, 'The client certificate has been revoked')
-  return { ok: true, partitaIva, serialNumber }
+  return { ok: true, partitaIva, studioId, serialNumber }
 }
 
-/** For HTTP layers: no or a bad certificate is 401, a good certificate of another client 403. */
+/** For HTTP layers: no or a bad certificate is 401, a good certificate of another client or studio 403. */
 export function verificationFailureStatus(code: VerificationFailureCode): 401 | 403 {
-  return code === ClientCertificateFailureCodes.VatMismatch ? 403 : 401
+  return code === ClientCertificateFailureCodes.VatMismatch || code === ClientCertificateFailureCodes.StudioMismatch ? 403 : 401
 }
 
 /**
@@ -138,6 +150,26 @@ export function partitaIvaOfSubject(subject: string): string | undefined {
   const serialNumbers = lines.filter((line) => line.startsWith('serialNumber='))
   if (serialNumbers.some((line) => line !== `serialNumber=IT${partitaIva}`)) return undefined
   return partitaIva
+}
+
+/** Prefix of the OU value naming the studio a client certificate was issued by: `OU=studio:<studio id>`. */
+export const studioUnitPrefix = 'studio:'
+
+/** What a studio id may look like in a subject (UUIDs in practice): nothing node would escape or split. */
+export const studioIdPattern = /^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/
+
+/**
+ * The studio our CA writes into a subject: exactly one organizationalUnitName (OID 2.5.4.11), `studio:<studio id>`.
+ * node prints it as the line `OU=studio:<id>`; the id's characters are never escaped (see `studioIdPattern`).
+ * Certificates issued before studios were bound have no such OU and name no studio.
+ */
+export function studioOfSubject(subject: string): string | undefined {
+  const units = subject.split('\n').filter((line) => line.startsWith('OU='))
+  if (units.length !== 1) return undefined
+  const value = (units[0] ?? '').slice('OU='.length)
+  if (!value.startsWith(studioUnitPrefix)) return undefined
+  const studioId = value.slice(studioUnitPrefix.length)
+  return studioIdPattern.test(studioId) ? studioId : undefined
 }
 
 function presentedBytes(presented: PresentedCertificate): string | Uint8Array | undefined {

@@ -47,6 +47,8 @@ export class DatabaseCertificateStore implements CertificateStore {
   async save(certificate: IssuedCertificate, issuedAt: Date = new Date()): Promise<StoredCertificateRecord> {
     const owner = this.options.owner
     if (owner === undefined) throw new Error('DatabaseCertificateStore.save needs an owner (studioId, clientId)')
+    // The subject names the issuing studio; a row owned by another studio would contradict the certificate.
+    if (certificate.studioId !== owner.studioId) throw new Error('the certificate names another studio than its owner')
     const serialNumber = normalizeSerialNumber(certificate.serialNumber)
     const fork = this.em.fork()
     // Conflicts are checked across every studio: a serial is unique for the CA, whatever the scope.

@@ -5,6 +5,7 @@ export const CertificateErrorCodes = {
   CsrInvalid: 'CERTIFICATE_CSR_INVALID',
   VatInvalid: 'CERTIFICATE_VAT_INVALID',
   VatMismatch: ClientCertificateFailureCodes.VatMismatch,
+  StudioMismatch: ClientCertificateFailureCodes.StudioMismatch,
   ValidityInvalid: 'CERTIFICATE_VALIDITY_INVALID',
   SerialInvalid: certificateSerialInvalidCode,
   SerialConflict: 'CERTIFICATE_SERIAL_CONFLICT',

@@ -29,6 +29,7 @@ export {
   certificateIssuedBy,
   type PresentedCertificate,
   partitaIvaOfSubject,
+  studioOfSubject,
   type VerificationFailureCode,
   type VerifyClientCertificateOptions,
   verificationFailureToError,

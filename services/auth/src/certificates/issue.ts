@@ -1,4 +1,5 @@
 import { X509Certificate } from 'node:crypto'
+import { studioIdPattern, studioUnitPrefix } from '@fatturapa-hub/shared'
 import { isValidPartitaIva } from '@fatturapa-hub/shared/identifiers'
 import forge from 'node-forge'
 import type { PlatformCa } from './ca.js'
@@ -9,6 +10,8 @@ import { normalizeSerialNumber, randomSerialNumber, serialNumberToForgeHex } fro
 export interface IssueClientCertificateInput {
   csrPem: string
   partitaIva: string
+  /** The studio issuing it (whose client the VAT number is): written into the subject, checked at every use. */
+  studioId: string
   validityDays: number
   /** Hex; random 128 bits when omitted. */
   serialNumber?: string
@@ -25,6 +28,7 @@ export interface IssuedCertificate {
   /** Colon-separated uppercase hex, the same form as node's `fingerprint256` on a TLS peer certificate. */
   fingerprintSha256: string
   partitaIva: string
+  studioId: string
 }
 
 export const maximumValidityDays = 825
@@ -32,9 +36,16 @@ export const maximumValidityDays = 825
 const clockSkewMs = 5 * 60 * 1000
 const dayMs = 24 * 60 * 60 * 1000
 
-/** The subject every client certificate carries: the CN the ERP integration names its file after, and the VAT number as serialNumber. */
-export function clientSubjectFor(partitaIva: string): { commonName: string; serialNumber: string } {
-  return { commonName: `${partitaIva}.cert`, serialNumber: `IT${partitaIva}` }
+/**
+ * The subject every client certificate carries: the CN the ERP integration names its file after, the VAT number as
+ * serialNumber, and the issuing studio as organizationalUnitName `studio:<studio id>` (node: `OU=studio:<id>`), since
+ * one company can be a client of several studios.
+ */
+export function clientSubjectFor(
+  partitaIva: string,
+  studioId: string,
+): { commonName: string; serialNumber: string; organizationalUnitName: string } {
+  return { commonName: `${partitaIva}.cert`, serialNumber: `IT${partitaIva}`, organizationalUnitName: `${studioUnitPrefix}${studioId}` }
 }
 
 export function issueClientCertificate(ca: PlatformCa, input: IssueClientCertificateInput): IssuedCertificate {
@@ -42,6 +53,8 @@ export function issueClientCertificate(ca: PlatformCa, input: IssueClientCertifi
   if (!isValidPartitaIva(partitaIva)) {
     throw new CertificateError(CertificateErrorCodes.VatInvalid, 400, `"${partitaIva}" is not a valid partita IVA`)
   }
+  // Not a client's input (the caller's own studio); a bad one is a bug, refused before anything is signed.
+  if (!studioIdPattern.test(input.studioId)) throw new Error(`"${input.studioId}" cannot name a studio in a certificate subject`)
   if (!Number.isInteger(input.validityDays) || input.validityDays < 1 || input.validityDays > maximumValidityDays) {
     throw new CertificateError(
       CertificateErrorCodes.ValidityInvalid,
@@ -61,7 +74,7 @@ export function issueClientCertificate(ca: PlatformCa, input: IssueClientCertifi
     throw new CertificateError(CertificateErrorCodes.ValidityInvalid, 400, 'The requested validity goes beyond the CA certificate expiry')
   }
   const serialNumber = input.serialNumber === undefined ? randomSerialNumber() : normalizeSerialNumber(input.serialNumber)
-  const subject = clientSubjectFor(partitaIva)
+  const subject = clientSubjectFor(partitaIva, input.studioId)
 
   const certificate = forge.pki.createCertificate()
   certificate.publicKey = csr.publicKey
@@ -71,6 +84,7 @@ export function issueClientCertificate(ca: PlatformCa, input: IssueClientCertifi
   certificate.setSubject([
     { type: '2.5.4.3', value: subject.commonName },
     { type: '2.5.4.5', value: subject.serialNumber },
+    { type: '2.5.4.11', value: subject.organizationalUnitName },
   ])
   certificate.setIssuer(ca.certificate.subject.attributes)
   certificate.setExtensions([
@@ -92,6 +106,7 @@ export function issueClientCertificate(ca: PlatformCa, input: IssueClientCertifi
     notAfter,
     fingerprintSha256: x509.fingerprint256,
     partitaIva,
+    studioId: input.studioId,
   }
 }
 

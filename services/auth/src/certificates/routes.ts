@@ -117,7 +117,7 @@ export const certificatesRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['certificates'],
         summary: 'Issue a client certificate from a CSR',
         description:
-          'Signs the CSR with the platform CA for the client’s partita IVA: subject CN `<partitaiva>.cert`, serialNumber `IT<partitaiva>`, clientAuth only. The CSR must name that VAT number (422 CERTIFICATE_VAT_MISMATCH) and carry a valid signature over an RSA key of at least 2048 bits (400 CERTIFICATE_CSR_INVALID). A client without partita IVA answers 422 CLIENT_VAT_MISSING; another studio’s client 404.',
+          'Signs the CSR with the platform CA for the client’s partita IVA: subject CN `<partitaiva>.cert`, serialNumber `IT<partitaiva>`, OU `studio:<studio id>` (the certificate opens only this studio’s integration user), clientAuth only. The CSR must name that VAT number (422 CERTIFICATE_VAT_MISMATCH) and carry a valid signature over an RSA key of at least 2048 bits (400 CERTIFICATE_CSR_INVALID). A client without partita IVA answers 422 CLIENT_VAT_MISSING; another studio’s client 404.',
         operationId: 'auth.issueClientCertificate',
         params: ClientCertificatesParamsSchema,
         body: IssueCertificateBodySchema,
@@ -137,6 +137,7 @@ export const certificatesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const issued = issueClientCertificate(ca, {
         csrPem: request.body.csrPem,
         partitaIva: client.partitaIva,
+        studioId,
         validityDays: request.body.validityDays ?? config.CLIENT_CERTIFICATE_VALIDITY_DAYS,
       })
       const store = new DatabaseCertificateStore(app.orm.em, {

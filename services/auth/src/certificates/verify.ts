@@ -7,12 +7,13 @@ export {
   certificateIssuedBy,
   type PresentedCertificate,
   partitaIvaOfSubject,
+  studioOfSubject,
   type VerificationFailureCode,
   type VerifyClientCertificateOptions,
   verifyClientCertificate,
 } from '@fatturapa-hub/shared'
 
-/** For HTTP layers: no or a bad certificate is 401, a good certificate of another client 403. */
+/** For HTTP layers: no or a bad certificate is 401, a good certificate of another client or studio 403. */
 export function verificationFailureToError(result: { code: VerificationFailureCode; message: string }): CertificateError {
   return new CertificateError(result.code, verificationFailureStatus(result.code), result.message)
 }

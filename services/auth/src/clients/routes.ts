@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Permissions, problemResponses, requirePermission } from '@fatturapa-hub/shared'
-import { type FilterQuery, raw } from '@mikro-orm/core'
+import { containsIgnoringCase, Permissions, problemResponses, requirePermission } from '@fatturapa-hub/shared'
+import type { FilterQuery } from '@mikro-orm/core'
 import { Client } from './client.entity.js'
 import { type FeService, findStudioClient, registerClient, setFeActivation, updateClient } from './manage-clients.js'
 import {
@@ -131,15 +131,6 @@ function clientFilter(studioId: string, query: ClientListQuery): FilterQuery<Cli
   if (query.codiceFiscale !== undefined) where.codiceFiscale = query.codiceFiscale.trim().toUpperCase()
   if (query.feAttiva !== undefined) where.feAttivaEnabledAt = query.feAttiva ? { $ne: null } : null
   if (query.fePassiva !== undefined) where.fePassivaEnabledAt = query.fePassiva ? { $ne: null } : null
-  if (query.q !== undefined) {
-    // lower() + LIKE with an explicit ESCAPE behaves the same on PostgreSQL and SQLite ($ilike exists only on the former).
-    const pattern = `%${escapeLike(query.q.trim().toLowerCase())}%`
-    where[raw((alias: string) => `lower(${alias}.denominazione) like ? escape '\\'`, [pattern])] = []
-  }
+  if (query.q !== undefined) where[containsIgnoringCase('denominazione', query.q)] = []
   return where
-}
-
-/** `%` and `_` typed by the user are searched literally. */
-function escapeLike(value: string): string {
-  return value.replace(/[\\%_]/g, (character) => `\\${character}`)
 }

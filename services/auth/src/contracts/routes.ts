@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { AppError, ErrorCodes, Permissions, problemResponses, requirePermission } from '@fatturapa-hub/shared'
 import type { FilterQuery } from '@mikro-orm/core'
-import { issueSession } from '../sessions/issue-session.js'
+import { issueAccessTokenOnly } from '../sessions/issue-session.js'
 import { Studio } from '../studios/studio.entity.js'
 import { User } from '../users/user.entity.js'
 import { acceptContracts, userMayHaveSession } from './accept.js'
@@ -146,7 +146,7 @@ export const contractsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['contracts'],
         summary: 'Accept contracts ("point and click")',
         description:
-          'Records the caller’s acceptance of current contract versions in one transaction (already accepted ones are kept as they were), e-mails a confirmation to the studio (cc the user) listing the contracts, the operator and the date and time, and returns a new session reflecting the acceptance. 422 CONTRACT_NOT_CURRENT (with `contractIds`) for superseded or unknown versions; 403 FORBIDDEN for APIREST integration users.',
+          'Records the caller’s acceptance of current contract versions in one transaction (already accepted ones are kept as they were), e-mails a confirmation to the studio (cc the user) listing the contracts, the operator and the date and time, and returns a new access token reflecting the acceptance (no new refresh token: the session’s own one yields the same state at its next refresh). 422 CONTRACT_NOT_CURRENT (with `contractIds`) for superseded or unknown versions; 403 FORBIDDEN for APIREST integration users.',
         operationId: 'auth.acceptContracts',
         body: AcceptContractsBodySchema,
         response: { 200: AcceptContractsResponseSchema, ...problemResponses(400, 401, 403, 422) },
@@ -185,11 +185,11 @@ export const contractsRoutes: FastifyPluginAsyncTypebox = async (app) => {
           request.log.error({ err: error }, 'contract acceptance e-mail not sent')
         }
       }
-      const session = await issueSession(em, app.authRuntime, user)
+      const access = await issueAccessTokenOnly(em, app.authRuntime, user)
       return {
         acceptances: accepted.map(({ acceptance, recordedNow }) => ({ ...toAcceptance(acceptance, user.username), recordedNow })),
         emailSent,
-        session,
+        access,
       }
     },
   )

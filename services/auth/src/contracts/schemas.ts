@@ -111,16 +111,6 @@ const AcceptanceProperties = {
 export const AcceptanceSchema = Type.Object(AcceptanceProperties)
 export type AcceptanceResponse = Static<typeof AcceptanceSchema>
 
-const SessionSchema = Type.Object({
-  accessToken: Type.String(),
-  tokenType: Type.Literal('Bearer'),
-  expiresIn: Type.Integer(),
-  refreshToken: Type.String(),
-  refreshTokenExpiresAt: Type.String({ format: 'date-time' }),
-  mustChangePassword: Type.Boolean(),
-  contractsPending: Type.Boolean({ description: 'False once every current contract is accepted.' }),
-})
-
 export const AcceptContractsResponseSchema = Type.Object(
   {
     acceptances: Type.Array(
@@ -132,19 +122,26 @@ export const AcceptContractsResponseSchema = Type.Object(
     emailSent: Type.Boolean({
       description: 'Whether the confirmation e-mail went out; false when nothing new was accepted or the mail server failed.',
     }),
-    session: SessionSchema,
+    access: Type.Object(
+      {
+        accessToken: Type.String(),
+        tokenType: Type.Literal('Bearer'),
+        expiresIn: Type.Integer({ description: 'Seconds.' }),
+        mustChangePassword: Type.Boolean(),
+        contractsPending: Type.Boolean({ description: 'True while other current contracts remain to be accepted.' }),
+      },
+      { description: 'A new access token with the acceptance in its claims.' },
+    ),
   },
   {
     examples: [
       {
         acceptances: [{ ...acceptanceExample, recordedNow: true }],
         emailSent: true,
-        session: {
+        access: {
           accessToken: 'eyJhbGciOiJFUzI1NiIsInR5cCI6ImF0K2p3dCJ9…',
           tokenType: 'Bearer',
           expiresIn: 900,
-          refreshToken: 'rt_…',
-          refreshTokenExpiresAt: '2026-12-31T10:15:00.000Z',
           mustChangePassword: false,
           contractsPending: false,
         },

@@ -54,6 +54,37 @@ export async function issueSession(em: EntityManager, runtime: AuthRuntime, user
   return sessionWith(runtime, claims, refresh, now)
 }
 
+export interface IssuedAccessToken {
+  accessToken: string
+  tokenType: 'Bearer'
+  expiresIn: number
+  mustChangePassword: boolean
+  contractsPending: boolean
+}
+
+/**
+ * Only a new access token from the user's current state, for calls that change what the token says (contract
+ * acceptance) without being a sign-in: starting a new refresh family there would let a stolen access token turn
+ * itself into a 30-day session that outlives a password change. The session's refresh token keeps working and
+ * yields the same claims at the next refresh.
+ */
+export async function issueAccessTokenOnly(
+  em: EntityManager,
+  runtime: AuthRuntime,
+  user: User,
+  now = new Date(),
+): Promise<IssuedAccessToken> {
+  const claims = await accessTokenInputFor(em, user, now)
+  const access = await issueAccessToken(runtime.keyRing, claims, { ttlSeconds: runtime.config.ACCESS_TOKEN_TTL_SECONDS, now })
+  return {
+    accessToken: access.token,
+    tokenType: 'Bearer',
+    expiresIn: access.expiresIn,
+    mustChangePassword: claims.mustChangePassword === true,
+    contractsPending: claims.contractsPending === true,
+  }
+}
+
 /** A new access token from the user's current state, beside a refresh token already rotated (a refresh). */
 export async function continueSession(
   em: EntityManager,

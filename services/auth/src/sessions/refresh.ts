@@ -4,10 +4,9 @@ import type { AuthRuntime } from '../runtime.js'
 import { revokeRefreshToken, rotateRefreshToken } from '../tokens/index.js'
 import { User } from '../users/user.entity.js'
 import { accountRefusal } from './account-status.js'
-import { assertClientCertificate } from './client-certificate.js'
+import { assertClientCertificate, integrationCertificateHolder } from './client-certificate.js'
 import { continueSession } from './issue-session.js'
 import { type SessionBody, sessionBody } from './session-response.js'
-import { integrationPartitaIva } from './sign-in.js'
 
 /**
  * Rotates the refresh token and issues the access token from the user as they are now. A user who was deleted,
@@ -26,13 +25,16 @@ export async function refreshSession(
   const fork = em.fork()
   const user = await fork.findOne(User, { id: rotated.userId })
   if (user !== null) options.onUserFound?.(user)
-  if (user === null || accountRefusal(user, now) !== null) {
+  // Read after the successor was stored: a password change committed before this read is seen here, and one
+  // committed after it revokes the successor too, so no refresh slips through a password change or reset.
+  const credentialsChanged = user !== null && rotated.previousIssuedAt !== undefined && user.passwordChangedAt > rotated.previousIssuedAt
+  if (user === null || credentialsChanged || accountRefusal(user, now) !== null) {
     await runtime.refreshTokens.revokeFamily(rotated.familyId, now)
     throw new AppError(ErrorCodes.Unauthorized, 401, 'The session has ended: the user can no longer sign in.')
   }
   if (user.kind === 'integration' && runtime.config.CLIENT_CERTIFICATE_REQUIRED) {
     try {
-      await assertClientCertificate(em, runtime, await integrationPartitaIva(em, user), options.clientCertificate, now)
+      await assertClientCertificate(em, runtime, await integrationCertificateHolder(em, user), options.clientCertificate, now)
     } catch (error) {
       await runtime.refreshTokens.revokeFamily(rotated.familyId, now)
       throw error

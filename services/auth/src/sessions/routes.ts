@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { problemResponses } from '@fatturapa-hub/shared'
 import type { Static } from 'typebox'
 import { passwordRules } from '../passwords/index.js'
-import { auditSignInSubject } from './audit-subject.js'
+import { auditRefreshRefusal, auditSignInAttempt, auditSignInSubject } from './audit-subject.js'
 import { clientCertificateHeader } from './client-certificate.js'
 import { changePassword } from './password-change.js'
 import { profileOf } from './profile.js'
@@ -59,8 +59,10 @@ export const sessionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: SessionSchema, ...problemResponses(400, 401, 403, 429) },
       },
     },
-    async (request) =>
-      signIn(app.orm.em, runtime, { channel: 'portal', ...request.body, ip: request.ip, onUserFound: auditSignInSubject(request) }),
+    async (request) => {
+      auditSignInAttempt(request, request.body.username)
+      return signIn(app.orm.em, runtime, { channel: 'portal', ...request.body, ip: request.ip, onUserFound: auditSignInSubject(request) })
+    },
   )
 
   app.post(
@@ -81,14 +83,16 @@ export const sessionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: SessionSchema, ...problemResponses(400, 401, 403, 409, 429) },
       },
     },
-    async (request) =>
-      signIn(app.orm.em, runtime, {
+    async (request) => {
+      auditSignInAttempt(request, request.body.username)
+      return signIn(app.orm.em, runtime, {
         channel: 'integration',
         ...request.body,
         ip: request.ip,
         clientCertificate: request.headers[clientCertificateHeader],
         onUserFound: auditSignInSubject(request),
-      }),
+      })
+    },
   )
 
   app.post(
@@ -111,11 +115,13 @@ export const sessionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) =>
-      refreshSession(app.orm.em, runtime, request.body.refreshToken, {
-        clientCertificate: request.headers[clientCertificateHeader],
-        ip: request.ip,
-        onUserFound: auditSignInSubject(request),
-      }),
+      auditRefreshRefusal(request, () =>
+        refreshSession(app.orm.em, runtime, request.body.refreshToken, {
+          clientCertificate: request.headers[clientCertificateHeader],
+          ip: request.ip,
+          onUserFound: auditSignInSubject(request),
+        }),
+      ),
   )
 
   app.post(

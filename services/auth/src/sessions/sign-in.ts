@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto'
-import { AppError } from '@fatturapa-hub/shared'
 import type { EntityManager } from '@mikro-orm/core'
-import { Client } from '../clients/client.entity.js'
 import { hashPassword, needsRehash, verifyPassword } from '../passwords/index.js'
 import type { AuthRuntime } from '../runtime.js'
 import { User } from '../users/user.entity.js'
 import { usernameKey } from '../users/username.js'
 import { accountRefusal, inactivityExceeded } from './account-status.js'
-import { assertClientCertificate } from './client-certificate.js'
+import { assertClientCertificate, integrationCertificateHolder } from './client-certificate.js'
 import { integrationUserRequired, invalidCredentials, portalLoginNotAllowed, userDisabled } from './errors.js'
 import { disableUser, lockedUserOptions, registerFailedAttempt } from './failed-attempts.js'
 import { issueSessionBody, type SessionBody } from './session-response.js'
@@ -52,7 +50,7 @@ export async function signIn(em: EntityManager, runtime: AuthRuntime, input: Sig
   if (input.channel === 'portal' && found.kind === 'integration') throw portalLoginNotAllowed()
   if (input.channel === 'integration' && found.kind !== 'integration') throw integrationUserRequired()
   if (input.channel === 'integration' && runtime.config.CLIENT_CERTIFICATE_REQUIRED) {
-    await assertClientCertificate(em, runtime, await integrationPartitaIva(em, found), input.clientCertificate, now)
+    await assertClientCertificate(em, runtime, await integrationCertificateHolder(em, found), input.clientCertificate, now)
   }
   const newHash = needsRehash(found.passwordHash) ? await hashPassword(input.password) : undefined
 
@@ -79,13 +77,4 @@ export async function signIn(em: EntityManager, runtime: AuthRuntime, input: Sig
     throw userDisabled('inactivity')
   }
   return issueSessionBody(em, runtime, outcome.user, now)
-}
-
-/** The VAT number an integration user acts for, which their client certificate must name. */
-export async function integrationPartitaIva(em: EntityManager, user: User): Promise<string> {
-  const client = user.clientId === null ? null : await em.findOne(Client, { id: user.clientId, studioId: user.studioId })
-  if (client?.partitaIva == null) {
-    throw new AppError('INTEGRATION_CLIENT_MISSING', 409, 'The integration user is not linked to a client with a VAT number')
-  }
-  return client.partitaIva
 }

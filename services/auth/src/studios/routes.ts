@@ -5,7 +5,9 @@ import Type from 'typebox'
 import { localUsernamePattern } from '../users/username.js'
 import { provisionStudio } from './provision.js'
 
-const studioCodePattern = localUsernamePattern.replace('{0,49}', '{1,29}')
+// At most 11 characters: the APIREST user `APIREST_<code>@<code>` (9 + 2 × length) must leave a system password of at
+// least 8 characters within the seed's limit of 40 for user name plus password.
+const studioCodePattern = localUsernamePattern.replace('{0,49}', '{1,10}')
 
 const ProvisionStudioBody = Type.Object(
   {

@@ -26,6 +26,8 @@ export interface RefreshTokenOptions {
 export interface IssuedRefreshToken {
   /** 256 random bits, base64url: give to the client, never store. */
   token: string
+  /** On rotation: when the token just exchanged was issued (credentials changed after it end the session). */
+  previousIssuedAt?: Date
   familyId: string
   userId: string
   studioId: string
@@ -74,6 +76,7 @@ export async function rotateRefreshToken(
   await store.insert(next.record)
   return {
     token: next.token,
+    previousIssuedAt: current.issuedAt,
     familyId: current.familyId,
     userId: current.userId,
     studioId: current.studioId,

@@ -91,10 +91,11 @@ export async function createStudioUser(ctx: UserManagementContext, body: CreateU
 
 export async function updateStudioUser(ctx: UserManagementContext, user: User, body: UpdateUserRequest): Promise<User> {
   if (body.version !== undefined && body.version !== user.version) throw versionConflict()
-  if (user.kind === 'admin' && ctx.actor.sub !== user.id) {
-    // Whoever could change the administrator's e-mail could have its password reset sent to themselves.
-    throw new AppError('ADMIN_ACCOUNT_PROTECTED', 403, 'Only the administrator can change the administrator user.')
-  }
+  // Whoever could change the administrator's (or a stronger user's) e-mail could have its password reset sent to themselves.
+  const limitsChanged = [body.expiresOn, body.passwordValidityDays, body.passwordWarningDays, body.maxDaysWithoutLogin].some(
+    (value) => value !== undefined,
+  )
+  assertMayManage(ctx.actor, user, limitsChanged)
   if (body.classes !== undefined) {
     if (user.kind === 'admin') {
       throw validation('/classes', 'the administrator holds every permission; its classes cannot be changed', 'ADMIN_CLASSES_NOT_EDITABLE')
@@ -121,6 +122,7 @@ export async function updateStudioUser(ctx: UserManagementContext, user: User, b
 }
 
 export async function activateUser(ctx: UserManagementContext, user: User): Promise<User> {
+  assertMayManage(ctx.actor, user)
   if (user.active) return user
   ctx.em.assign(user, { active: true, updatedAt: ctx.now })
   await flushOrConflict(ctx.em)
@@ -131,6 +133,7 @@ export async function activateUser(ctx: UserManagementContext, user: User): Prom
 export async function deactivateUser(ctx: UserManagementContext, user: User): Promise<User> {
   if (user.id === ctx.actor.sub) throw new AppError('CANNOT_DISABLE_SELF', 409, 'You cannot deactivate your own user.')
   if (user.kind === 'admin') throw new AppError('ADMIN_CANNOT_BE_DISABLED', 409, 'The administrator of the studio cannot be deactivated.')
+  assertMayManage(ctx.actor, user)
   if (user.disabledAt === null) {
     ctx.em.assign(user, { disabledAt: ctx.now, disabledReason: 'administrator', disabledIp: ctx.ip, updatedAt: ctx.now })
     await flushOrConflict(ctx.em)
@@ -151,6 +154,28 @@ export async function sendSafely(ctx: UserManagementContext, user: User, send: (
 }
 
 /** A manager who is not the administrator may link only classes whose permissions they hold themselves. */
+/**
+ * Who may act on an existing user: the administrator on anyone; another manager only on users whose permissions
+ * are all among their own (otherwise changing the e-mail and resetting the password would hand them a more
+ * powerful account), never on the administrator, and not on their own account limits (expiry, validity,
+ * inactivity), which only the administrator sets.
+ */
+export function assertMayManage(actor: AccessTokenClaims, target: User, limitsChanged = false): void {
+  if (actor.kind === 'admin') return
+  if (target.kind === 'admin') {
+    throw new AppError('ADMIN_ACCOUNT_PROTECTED', 403, 'Only the administrator can manage the administrator user.')
+  }
+  const beyond = effectivePermissions(target.kind, target.classes).permissions.filter(
+    (permission) => !actor.permissions.includes(permission),
+  )
+  if (beyond.length > 0) {
+    throw new AppError(ErrorCodes.Forbidden, 403, `The user holds permissions you do not hold: ${beyond.join(', ')}.`)
+  }
+  if (limitsChanged && target.id === actor.sub) {
+    throw new AppError(ErrorCodes.Forbidden, 403, 'Only the administrator changes your account limits.')
+  }
+}
+
 function assertGrantable(actor: AccessTokenClaims, classes: readonly string[]): void {
   if (actor.kind === 'admin') return
   const missing = effectivePermissions('operator', classes).permissions.filter((permission) => !actor.permissions.includes(permission))

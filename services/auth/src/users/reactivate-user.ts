@@ -1,6 +1,6 @@
 import { AppError } from '@fatturapa-hub/shared'
 import { generateSystemPassword, hashPassword } from '../passwords/index.js'
-import { sendSafely, type UserManagementContext } from './manage-users.js'
+import { assertMayManage, sendSafely, type UserManagementContext } from './manage-users.js'
 import { findStudio, flushOrConflict } from './studio-users.js'
 import type { User } from './user.entity.js'
 import { reactivationEmail, reactivationWithResetEmail } from './user-emails.js'
@@ -12,6 +12,7 @@ export interface ReactivatedUser {
 
 /** "Riattiva utente" (seed, section 1.3): the user signs in again with the password they had. */
 export async function reactivateUser(ctx: UserManagementContext, user: User): Promise<ReactivatedUser> {
+  assertMayManage(ctx.actor, user)
   assertDisabled(user)
   const studio = await findStudio(ctx.em, user.studioId)
   clearDisabled(ctx, user)
@@ -33,6 +34,7 @@ export async function reactivateUser(ctx: UserManagementContext, user: User): Pr
 
 /** "Riattiva con Reset Password" (seed, section 1.3): a new system password, to change at the first access. */
 export async function reactivateUserWithReset(ctx: UserManagementContext, user: User): Promise<ReactivatedUser> {
+  assertMayManage(ctx.actor, user)
   assertDisabled(user)
   clearDisabled(ctx, user)
   return assignSystemPassword(ctx, user, false)
@@ -44,9 +46,7 @@ export async function reactivateUserWithReset(ctx: UserManagementContext, user: 
  * administrator could have changed.
  */
 export async function resetUserPassword(ctx: UserManagementContext, user: User): Promise<ReactivatedUser> {
-  if (user.kind === 'admin' && ctx.actor.sub !== user.id) {
-    throw new AppError('ADMIN_ACCOUNT_PROTECTED', 403, 'Only the administrator can reset the administrator user.')
-  }
+  assertMayManage(ctx.actor, user)
   if (user.disabledAt !== null) {
     throw new AppError('USER_DISABLED', 409, `The user ${user.username} is disabled: use reactivate-with-reset.`)
   }

@@ -1,4 +1,4 @@
-import { AppError, ErrorCodes } from '@fatturapa-hub/shared'
+import { AppError, containsIgnoringCase, ErrorCodes } from '@fatturapa-hub/shared'
 import { type EntityManager, type FilterQuery, OptimisticLockError } from '@mikro-orm/core'
 import { Studio } from '../studios/studio.entity.js'
 import { User } from './user.entity.js'
@@ -30,7 +30,7 @@ export async function listStudioUsers(em: EntityManager, studioId: string, filte
   if (filter.kind !== undefined) where.kind = filter.kind
   if (filter.active !== undefined) where.active = filter.active
   if (filter.disabled !== undefined) where.disabledAt = filter.disabled ? { $ne: null } : null
-  if (filter.username !== undefined) where.usernameKey = { $like: `%${escapeLike(filter.username.trim().toLowerCase())}%` }
+  if (filter.username !== undefined) (where as Record<string, unknown>)[containsIgnoringCase('username_key', filter.username)] = []
   return em.findAndCount(User, where, { orderBy: { usernameKey: 'asc' }, limit: filter.limit, offset: filter.offset })
 }
 
@@ -46,8 +46,4 @@ export async function flushOrConflict(em: EntityManager): Promise<void> {
 
 export function versionConflict(): AppError {
   return new AppError('VERSION_CONFLICT', 409, 'The user was changed by someone else in the meantime: read it again and retry.')
-}
-
-function escapeLike(value: string): string {
-  return value.replace(/[\\%_]/g, (character) => `\\${character}`)
 }

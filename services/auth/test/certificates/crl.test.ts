@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { createCa, type PlatformCa } from '../../src/certificates/ca.js'
 import { createCrl } from '../../src/certificates/crl.js'
 import { issueClientCertificate } from '../../src/certificates/issue.js'
-import { nodeCsr, openssl, type TempDir, tempDir, vatA } from './fixtures.js'
+import { nodeCsr, openssl, studioA, type TempDir, tempDir, vatA } from './fixtures.js'
 
 describe('createCrl', () => {
   let ca: PlatformCa
@@ -21,8 +21,8 @@ describe('createCrl', () => {
   afterAll(() => dir.remove())
 
   it('is signed by the CA, verifiable by openssl, and lists the revoked serials with their reasons', () => {
-    const revoked = issueClientCertificate(ca, { csrPem: nodeCsr(vatA).csrPem, partitaIva: vatA, validityDays: 30 })
-    const kept = issueClientCertificate(ca, { csrPem: nodeCsr(vatA).csrPem, partitaIva: vatA, validityDays: 30 })
+    const revoked = issueClientCertificate(ca, { csrPem: nodeCsr(vatA).csrPem, partitaIva: vatA, studioId: studioA, validityDays: 30 })
+    const kept = issueClientCertificate(ca, { csrPem: nodeCsr(vatA).csrPem, partitaIva: vatA, studioId: studioA, validityDays: 30 })
     const crlPem = createCrl(ca, {
       crlNumber: 7,
       revoked: [

@@ -8,6 +8,9 @@ import forge from 'node-forge'
 /** Valid partite IVA (check digit verified), one per client of the tests. */
 export const vatA = '02038490237'
 export const vatB = '12345678903'
+/** Studio ids as the database makes them; a certificate names the studio that issued it. */
+export const studioA = '5f0c2a8e-7d1b-4c3a-9e2f-0a1b2c3d4e5f'
+export const studioB = 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d'
 
 export interface TempDir {
   path: string

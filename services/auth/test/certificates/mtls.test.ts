@@ -9,7 +9,7 @@ import { createCa, type PlatformCa } from '../../src/certificates/ca.js'
 import { issueClientCertificate } from '../../src/certificates/issue.js'
 import { InMemoryCertificateStore } from '../../src/certificates/store.js'
 import { verificationFailureToError, verifyClientCertificate } from '../../src/certificates/verify.js'
-import { type KeyAndCsr, nodeCsr, openssl, type TempDir, tempDir, vatA, vatB } from './fixtures.js'
+import { type KeyAndCsr, nodeCsr, openssl, studioA, type TempDir, tempDir, vatA, vatB } from './fixtures.js'
 
 interface Reply {
   status: number
@@ -38,7 +38,7 @@ describe('mutual TLS with issued client certificates', () => {
   const caX509 = () => new X509Certificate(ca.certificatePem)
 
   function identity(issuer: PlatformCa, partitaIva: string, csr: KeyAndCsr = nodeCsr(`${partitaIva}.cert`)): ClientIdentity {
-    const issued = issueClientCertificate(issuer, { csrPem: csr.csrPem, partitaIva, validityDays: 30 })
+    const issued = issueClientCertificate(issuer, { csrPem: csr.csrPem, partitaIva, studioId: studioA, validityDays: 30 })
     return { keyPem: csr.keyPem, certificatePem: issued.certificatePem }
   }
 
@@ -97,6 +97,7 @@ describe('mutual TLS with issued client certificates', () => {
         const expectedPartitaIva = String(incoming.headers['x-partita-iva'])
         verifyClientCertificate(caX509(), socket.getPeerCertificate(), {
           expectedPartitaIva,
+          expectedStudio: studioA,
           isRevoked: (serial) => store.isRevoked(serial),
         })
           .then((result) => {
@@ -148,7 +149,7 @@ describe('mutual TLS with issued client certificates', () => {
 
   it('refuses a certificate once revoked', async () => {
     const csr = nodeCsr(`${vatA}.cert`)
-    const issued = issueClientCertificate(ca, { csrPem: csr.csrPem, partitaIva: vatA, validityDays: 30 })
+    const issued = issueClientCertificate(ca, { csrPem: csr.csrPem, partitaIva: vatA, studioId: studioA, validityDays: 30 })
     await store.save(issued)
     const client = { keyPem: csr.keyPem, certificatePem: issued.certificatePem }
     expect((await call(client, vatA)).status).toBe(200)

@@ -28,6 +28,7 @@ describe('certificate routes', () => {
   let operator: string
   let integration: string
   let otherAdmin: string
+  let studioId: string
   let companyId: string
   let otherCompanyId: string
   let clientWithoutVat: string
@@ -50,6 +51,7 @@ describe('certificate routes', () => {
     dir = tempDir()
     const studio = await auth.provision('ce00001', { partitaIva: vatStudioA })
     const other = await auth.provision('ce00002', { partitaIva: vatStudioB })
+    studioId = studio.studio.id
     companyId = studio.company.id
     otherCompanyId = other.company.id
     for (const username of ['ADM@ce00001', 'OPERATORE@ce00001', 'ADM@ce00002']) await auth.setPassword(username, password)
@@ -95,7 +97,7 @@ describe('certificate routes', () => {
     expect(issued).toMatchObject({ partitaIva: vatStudioA, caCertificatePem: auth.service.app.authRuntime.ca.certificatePem })
     expect(issued.serialNumber).toMatch(/^[0-9A-F]+$/)
     const certificate = new X509Certificate(issued.certificatePem)
-    expect(certificate.subject).toContain(`CN=${vatStudioA}.cert`)
+    expect(certificate.subject).toBe(`CN=${vatStudioA}.cert\nserialNumber=IT${vatStudioA}\nOU=studio:${studioId}`)
     expect(certificate.fingerprint256).toBe(issued.fingerprintSha256)
     // The default validity comes from CLIENT_CERTIFICATE_VALIDITY_DAYS (730).
     const days = (Date.parse(issued.notAfter) - Date.now()) / 86_400_000
@@ -103,11 +105,30 @@ describe('certificate routes', () => {
     expect(days).toBeLessThanOrEqual(730)
     const verification = await verifyClientCertificate(issued.caCertificatePem, issued.certificatePem, {
       expectedPartitaIva: vatStudioA,
+      expectedStudio: studioId,
       isRevoked: () => false,
     })
-    expect(verification).toMatchObject({ ok: true, serialNumber: issued.serialNumber })
+    expect(verification).toMatchObject({ ok: true, serialNumber: issued.serialNumber, studioId })
     const stored = await auth.service.orm.em.fork().findOneOrFail(ClientCertificate, { serialNumber: issued.serialNumber })
-    expect(stored).toMatchObject({ clientId: companyId, partitaIva: vatStudioA, revokedAt: null })
+    expect(stored).toMatchObject({ studioId, clientId: companyId, partitaIva: vatStudioA, revokedAt: null })
+  })
+
+  it('binds the certificate to the issuing studio when two studios have a client with the same VAT number', async () => {
+    const third = await auth.provision('ce00003', { partitaIva: vatStudioA })
+    await auth.setPassword('ADM@ce00003', password)
+    const thirdAdmin = await auth.tokenFor('ADM@ce00003')
+    const issued = await issue(third.company.id, thirdAdmin, vatStudioA)
+    expect(new X509Certificate(issued.certificatePem).subject).toContain(`OU=studio:${third.studio.id}`)
+    const options = { expectedPartitaIva: vatStudioA, isRevoked: () => false }
+    await expect(
+      verifyClientCertificate(issued.caCertificatePem, issued.certificatePem, { ...options, expectedStudio: studioId }),
+    ).resolves.toMatchObject({
+      ok: false,
+      code: 'CERTIFICATE_STUDIO_MISMATCH',
+    })
+    await expect(
+      verifyClientCertificate(issued.caCertificatePem, issued.certificatePem, { ...options, expectedStudio: third.studio.id }),
+    ).resolves.toMatchObject({ ok: true })
   })
 
   it('honours a requested validity and refuses one beyond the limit', async () => {

@@ -6,9 +6,9 @@ import { DatabaseCertificateStore } from '../../src/certificates/db-store.js'
 import type { IssuedCertificate } from '../../src/certificates/issue.js'
 import { type CertificateStore, InMemoryCertificateStore } from '../../src/certificates/store.js'
 import { type AuthTest, startAuthTest } from '../support/auth-test.js'
-import { vatA, vatB } from './fixtures.js'
+import { studioA, studioB, vatA, vatB } from './fixtures.js'
 
-function issued(serialNumber: string, partitaIva: string): IssuedCertificate {
+function issued(serialNumber: string, partitaIva: string, studioId = studioA): IssuedCertificate {
   return {
     certificatePem: `PEM ${serialNumber}`,
     serialNumber,
@@ -16,6 +16,7 @@ function issued(serialNumber: string, partitaIva: string): IssuedCertificate {
     notAfter: new Date('2027-01-01T00:00:00Z'),
     fingerprintSha256: `FP:${serialNumber}`,
     partitaIva,
+    studioId,
   }
 }
 
@@ -75,8 +76,6 @@ storeContract('InMemoryCertificateStore', async () => new InMemoryCertificateSto
 
 describe('DatabaseCertificateStore (PostgreSQL)', () => {
   let auth: AuthTest
-  const studioA = randomUUID()
-  const studioB = randomUUID()
   const clientA = randomUUID()
   const clientB = randomUUID()
   const em = () => auth.service.orm.em
@@ -109,7 +108,7 @@ describe('DatabaseCertificateStore (PostgreSQL)', () => {
   it('scopes reads and revocations to a studio, and refuses to save without an owner', async () => {
     await emptyTable()
     await new DatabaseCertificateStore(em(), { owner: { studioId: studioA, clientId: clientA } }).save(issued('20', vatA))
-    await new DatabaseCertificateStore(em(), { owner: { studioId: studioB, clientId: clientB } }).save(issued('21', vatB))
+    await new DatabaseCertificateStore(em(), { owner: { studioId: studioB, clientId: clientB } }).save(issued('21', vatB, studioB))
     const scopedB = new DatabaseCertificateStore(em(), { studioId: studioB })
     expect(await scopedB.findBySerial('20')).toBeUndefined()
     expect(await scopedB.listByPartitaIva(vatA)).toEqual([])
@@ -123,10 +122,17 @@ describe('DatabaseCertificateStore (PostgreSQL)', () => {
     expect((await everyStudio.listRevoked()).map((entry) => entry.serialNumber)).toEqual(['21'])
     // A serial is unique for the CA, whatever studio saves it.
     await expect(
-      new DatabaseCertificateStore(em(), { owner: { studioId: studioB, clientId: clientB } }).save(issued('20', vatB)),
+      new DatabaseCertificateStore(em(), { owner: { studioId: studioB, clientId: clientB } }).save(issued('20', vatB, studioB)),
     ).rejects.toMatchObject({ code: 'CERTIFICATE_SERIAL_CONFLICT' })
-    await expect(scopedB.save(issued('22', vatB))).rejects.toThrow(/needs an owner/)
+    await expect(scopedB.save(issued('22', vatB, studioB))).rejects.toThrow(/needs an owner/)
     expect(() => new DatabaseCertificateStore(em(), { studioId: studioA, owner: { studioId: studioB, clientId: clientB } })).toThrow()
+  })
+
+  it('refuses to record a certificate naming another studio than its owner', async () => {
+    await emptyTable()
+    const store = new DatabaseCertificateStore(em(), { owner: { studioId: studioA, clientId: clientA } })
+    await expect(store.save(issued('40', vatA, studioB))).rejects.toThrow(/another studio/)
+    expect(await store.findBySerial('40')).toBeUndefined()
   })
 
   it('keeps the first revocation when two revocations race', async () => {

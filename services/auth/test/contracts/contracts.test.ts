@@ -158,9 +158,9 @@ describe('contracts', () => {
       expect(body.acceptances).toEqual([
         expect.objectContaining({ contractCode: 'accordo-servizio', contractVersion: 1, sha256: sha256(serviceV1), recordedNow: true }),
       ])
-      expect(body.session.contractsPending).toBe(true)
-      expect((await claims(body.session.accessToken)).contractsPending).toBe(true)
-      expect((await clients(body.session.accessToken)).json().code).toBe('CONTRACTS_PENDING')
+      expect(body.access.contractsPending).toBe(true)
+      expect((await claims(body.access.accessToken)).contractsPending).toBe(true)
+      expect((await clients(body.access.accessToken)).json().code).toBe('CONTRACTS_PENDING')
       const mail = await auth.smtp.waitFor(
         (message) => message.subject.startsWith('Conferma accettazione') && message.text.includes(serviceTitle),
       )
@@ -177,11 +177,11 @@ describe('contracts', () => {
         ['privacy', true],
       ])
       expect(body.emailSent).toBe(true)
-      expect(body.session.contractsPending).toBe(false)
-      expect((await claims(body.session.accessToken)).contractsPending ?? false).toBe(false)
-      const allowed = await clients(body.session.accessToken)
+      expect(body.access.contractsPending).toBe(false)
+      expect((await claims(body.access.accessToken)).contractsPending ?? false).toBe(false)
+      const allowed = await clients(body.access.accessToken)
       expect(allowed.statusCode).toBe(200)
-      operatorToken = body.session.accessToken
+      operatorToken = body.access.accessToken
       const list = await current(operatorToken)
       expect(list.pending).toBe(false)
       expect(list.items.every((contract) => contract.accepted && contract.acceptedAt !== null)).toBe(true)
@@ -213,9 +213,14 @@ describe('contracts', () => {
     it('sends one e-mail listing both contracts when they are accepted together', async () => {
       const adminToken = await auth.tokenFor('ADM@ct00001')
       expect((await claims(adminToken)).contractsPending).toBe(true)
+      const sessionsBefore = await auth.service.orm.em.fork().getConnection().execute('select count(*) as n from refresh_token')
       const response = await accept(adminToken, [published.privacy?.id as string, published['accordo-servizio']?.id as string])
       expect(response.statusCode).toBe(200)
-      expect(response.json()).toMatchObject({ emailSent: true, session: { contractsPending: false } })
+      expect(response.json()).toMatchObject({ emailSent: true, access: { contractsPending: false } })
+      // Only an access token: a stolen access token must not become a new long-lived session here.
+      expect(response.json().access.refreshToken).toBeUndefined()
+      const sessionsAfter = await auth.service.orm.em.fork().getConnection().execute('select count(*) as n from refresh_token')
+      expect(sessionsAfter).toEqual(sessionsBefore)
       const acceptedAt = new Date(response.json().acceptances[0].acceptedAt)
       const mail = await auth.smtp.waitFor(
         (message) => message.subject.startsWith('Conferma accettazione') && message.text.includes('ADM@ct00001 (Amministratore)'),
@@ -248,8 +253,8 @@ describe('contracts', () => {
 
       const renewed = await accept(token, [v2.id])
       expect(renewed.statusCode).toBe(200)
-      expect(renewed.json().session.contractsPending).toBe(false)
-      expect((await clients(renewed.json().session.accessToken)).statusCode).toBe(200)
+      expect(renewed.json().access.contractsPending).toBe(false)
+      expect((await clients(renewed.json().access.accessToken)).statusCode).toBe(200)
 
       const history = await app().inject({
         method: 'GET',

@@ -50,6 +50,14 @@ describe('sessions: refresh and sign-out', () => {
       expect((await refresh(session.refreshToken)).status).toBe(401)
     })
 
+    it('ends a session whose refresh token predates a password change even if the revocation missed it', async () => {
+      const { username, session } = await signedIn()
+      // As if a refresh had slipped in between the password change and the revocation of the user's sessions:
+      // the credentials changed after the token was issued, and nothing revoked it.
+      await updateUser(auth, username, { passwordChangedAt: new Date(Date.now() + 1000) })
+      expect(await refresh(session.refreshToken)).toMatchObject({ status: 401, body: { code: 'UNAUTHORIZED' } })
+    })
+
     it('ends the session of a user deactivated or expired meanwhile', async () => {
       const inactive = await signedIn()
       await updateUser(auth, inactive.username, { active: false })

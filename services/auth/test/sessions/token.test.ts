@@ -1,30 +1,37 @@
 // Real: PostgreSQL, Redis and an SMTP server on loopback, the platform CA and X.509 certificates. Nothing is mocked.
+import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { ClientCertificate } from '../../src/certificates/client-certificate.entity.js'
 import { issueClientCertificate } from '../../src/certificates/issue.js'
+import { assertClientCertificate, integrationCertificateHolder } from '../../src/sessions/client-certificate.js'
 import type { ProvisionedStudio } from '../../src/studios/provision.js'
 import { nodeCsr, vatA, vatB } from '../certificates/fixtures.js'
 import { type AuthTest, startAuthTest } from '../support/auth-test.js'
 import { claimsOf, post } from './helpers.js'
 
-/** Issues a certificate with the platform CA and records it as the certificate routes do. */
+/**
+ * Issues a certificate with the platform CA and records it as the certificate routes do: named after and owned by
+ * `studio`'s company. `recordedFor` records it for another studio or client than the one it names, as only a tampered
+ * database could.
+ */
 async function certificateFor(
   auth: AuthTest,
   studio: ProvisionedStudio,
   partitaIva: string,
-  options: { revoked?: boolean; stored?: boolean } = {},
+  options: { revoked?: boolean; stored?: boolean; recordedFor?: { studioId?: string; clientId?: string } } = {},
 ) {
   const issued = issueClientCertificate(auth.service.app.authRuntime.ca, {
     csrPem: nodeCsr(`${partitaIva}.cert`).csrPem,
     partitaIva,
+    studioId: studio.studio.id,
     validityDays: 30,
   })
   if (options.stored !== false) {
     const em = auth.service.orm.em.fork()
     em.create(ClientCertificate, {
       serialNumber: issued.serialNumber,
-      studioId: studio.studio.id,
-      clientId: studio.company.id,
+      studioId: options.recordedFor?.studioId ?? studio.studio.id,
+      clientId: options.recordedFor?.clientId ?? studio.company.id,
       partitaIva,
       certificatePem: issued.certificatePem,
       fingerprintSha256: issued.fingerprintSha256,
@@ -96,6 +103,7 @@ describe('sessions: APIREST tokens with client certificates required', () => {
   let auth: AuthTest
   let studio: ProvisionedStudio
   const credentials = () => ({ username: studio.users.integration.username, password: studio.passwords.integration })
+  const holderOf = (of: ProvisionedStudio) => integrationCertificateHolder(auth.service.orm.em.fork(), of.users.integration)
   beforeAll(async () => {
     auth = await startAuthTest({ CLIENT_CERTIFICATE_REQUIRED: 'true', LOGIN_RATE_LIMIT_PER_MINUTE: '1000' })
     studio = await auth.provision('mt00001', { partitaIva: vatA })
@@ -146,6 +154,52 @@ describe('sessions: APIREST tokens with client certificates required', () => {
     expect(refreshed.status).toBe(200)
     const without = await post(auth, '/sessions/refresh', { refreshToken: refreshed.body.refreshToken })
     expect(without).toMatchObject({ status: 401, body: { code: 'CERTIFICATE_MISSING' } })
+  })
+
+  it('refuses a certificate issued by another studio to a client with the same VAT number, with 403', async () => {
+    // The same company is a client of another studio, which issued its own certificate for it.
+    const other = await auth.provision('mt00003', { partitaIva: vatA })
+    const foreign = await certificateFor(auth, other, vatA)
+    const holder = await holderOf(studio)
+    await expect(
+      assertClientCertificate(auth.service.orm.em, auth.service.app.authRuntime, holder, foreign['x-client-certificate']),
+    ).rejects.toMatchObject({
+      code: 'CERTIFICATE_STUDIO_MISMATCH',
+      statusCode: 403,
+    })
+    // ...while it opens the other studio's own integration user.
+    await expect(
+      assertClientCertificate(auth.service.orm.em, auth.service.app.authRuntime, await holderOf(other), foreign['x-client-certificate']),
+    ).resolves.toBeUndefined()
+  })
+
+  it('refuses a certificate whose record belongs to another studio or client than the user', async () => {
+    const runtime = auth.service.app.authRuntime
+    const holder = await holderOf(studio)
+    const ownSubject = await certificateFor(auth, studio, vatA)
+    await expect(assertClientCertificate(auth.service.orm.em, runtime, holder, ownSubject['x-client-certificate'])).resolves.toBeUndefined()
+
+    const otherStudio = await certificateFor(auth, studio, vatA, { recordedFor: { studioId: randomUUID() } })
+    await expect(assertClientCertificate(auth.service.orm.em, runtime, holder, otherStudio['x-client-certificate'])).rejects.toMatchObject({
+      code: 'CERTIFICATE_STUDIO_MISMATCH',
+      statusCode: 403,
+    })
+    const otherClient = await certificateFor(auth, studio, vatA, { recordedFor: { clientId: randomUUID() } })
+    await expect(assertClientCertificate(auth.service.orm.em, runtime, holder, otherClient['x-client-certificate'])).rejects.toMatchObject({
+      code: 'CERTIFICATE_VAT_MISMATCH',
+      statusCode: 403,
+    })
+  })
+
+  it('refuses at sign-in and refresh a certificate another studio issued for the same VAT number', async () => {
+    const other = await auth.provision('mt00004', { partitaIva: vatA })
+    const foreign = await certificateFor(auth, other, vatA)
+    const answer = await post(auth, '/sessions/token', credentials(), foreign)
+    expect(answer).toMatchObject({ status: 403, body: { code: 'CERTIFICATE_STUDIO_MISMATCH' } })
+    const signedIn = await post(auth, '/sessions/token', credentials(), await certificateFor(auth, studio, vatA))
+    expect(signedIn.status).toBe(200)
+    const refreshed = await post(auth, '/sessions/refresh', { refreshToken: signedIn.body.refreshToken }, foreign)
+    expect(refreshed).toMatchObject({ status: 403, body: { code: 'CERTIFICATE_STUDIO_MISMATCH' } })
   })
 
   it('does not ask administrators for a certificate on the portal', async () => {

@@ -72,6 +72,17 @@ describe('studio provisioning', () => {
     expect(badVat.json().errors).toEqual([expect.objectContaining({ path: '/partitaIva', code: 'PARTITA_IVA_INVALID' })])
   })
 
+  it('refuses studio codes too long to leave the APIREST user a valid password', async () => {
+    const response = await auth.service.app.inject({
+      method: 'POST',
+      url: '/provisioning/studios',
+      headers: { 'x-provisioning-key': testProvisioningKey },
+      payload: { ...body, code: 'studio123456' },
+    })
+    expect(response.statusCode).toBe(400)
+    expect(response.json().code).toBe('VALIDATION_FAILED')
+  })
+
   it('publishes the token keys at the JWKS endpoint without authentication', async () => {
     const response = await auth.service.app.inject({ method: 'GET', url: '/.well-known/jwks.json' })
     expect(response.statusCode).toBe(200)

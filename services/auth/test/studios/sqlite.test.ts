@@ -101,4 +101,11 @@ describe('auth on SQLite (embedded mode)', () => {
     const found = await auth.service.app.inject({ method: 'GET', url: `/clients?q=${encodeURIComponent('50%')}`, headers: bearer(admin) })
     expect(found.json().items.map((client: { denominazione: string }) => client.denominazione)).toEqual(['Sconto 50% S.r.l.'])
   })
+
+  it('finds users by part of the user name, with _ taken literally', async () => {
+    const found = await auth.service.app.inject({ method: 'GET', url: '/users?username=APIREST_', headers: bearer(admin) })
+    expect(found.json().items.map((user: { username: string }) => user.username)).toEqual(['APIREST_sq001@sq001'])
+    const none = await auth.service.app.inject({ method: 'GET', url: '/users?username=ADM_', headers: bearer(admin) })
+    expect(none.json().total).toBe(0)
+  })
 })
