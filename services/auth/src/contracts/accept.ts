@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { AppError } from '@fatturapa-hub/shared'
+import { AppError, romeToday } from '@fatturapa-hub/shared'
 import { type EntityManager, UniqueConstraintViolationException } from '@mikro-orm/core'
 import type { User } from '../users/user.entity.js'
 import type { Contract } from './contract.entity.js'
@@ -74,10 +74,8 @@ async function recordAcceptances(tx: EntityManager, user: User, ids: string[], i
   return result
 }
 
-const romeDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome', year: 'numeric', month: '2-digit', day: '2-digit' })
-
 /** Whether the user may still be given a session: active, not disabled and not past "Data scadenza utente". */
 export function userMayHaveSession(user: Pick<User, 'active' | 'disabledAt' | 'expiresOn'>, now = new Date()): boolean {
   if (!user.active || user.disabledAt !== null) return false
-  return user.expiresOn === null || user.expiresOn >= romeDay.format(now)
+  return user.expiresOn === null || user.expiresOn >= romeToday(now)
 }

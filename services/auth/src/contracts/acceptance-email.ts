@@ -1,4 +1,4 @@
-import type { MailMessage } from '@fatturapa-hub/shared'
+import { type MailMessage, romeTime } from '@fatturapa-hub/shared'
 
 export interface AcceptanceEmailInput {
   to: string
@@ -10,21 +10,11 @@ export interface AcceptanceEmailInput {
   ip: string | null
 }
 
-const romeDateTime = new Intl.DateTimeFormat('it-IT', {
-  timeZone: 'Europe/Rome',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hourCycle: 'h23',
-})
-
 /** `dd/mm/yyyy` and `hh:mm:ss` in Italian time, as the studio reads them. */
 export function romeDateAndTime(date: Date): { date: string; time: string } {
-  const parts = Object.fromEntries(romeDateTime.formatToParts(date).map((part) => [part.type, part.value]))
-  return { date: `${parts.day}/${parts.month}/${parts.year}`, time: `${parts.hour}:${parts.minute}:${parts.second}` }
+  const rome = romeTime(date)
+  const [year, month, day] = rome.date.split('-')
+  return { date: `${day}/${month}/${year}`, time: rome.time }
 }
 
 /** The confirmation of seed section 1.3: which contracts, who accepted them, when. */

@@ -1,19 +1,12 @@
-import type { AppError } from '@fatturapa-hub/shared'
+import { type AppError, romeToday } from '@fatturapa-hub/shared'
 import type { User } from '../users/user.entity.js'
 import { userDisabled, userExpired, userInactive } from './errors.js'
 
 const dayMs = 86_400_000
 
-const romeDateFormat = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome', year: 'numeric', month: '2-digit', day: '2-digit' })
-
-/** The calendar day in Italy, `YYYY-MM-DD`: user expiry dates are Italian days, whatever the server's zone. */
-export function romeDate(now: Date): string {
-  return romeDateFormat.format(now)
-}
-
 /** `expiresOn` is the last day the user may sign in. */
 export function userExpiredOn(user: Pick<User, 'expiresOn'>, now: Date): boolean {
-  return user.expiresOn !== null && user.expiresOn < romeDate(now)
+  return user.expiresOn !== null && user.expiresOn < romeToday(now)
 }
 
 /** Inactivity counts from the latest of the last sign-in, the last reactivation and the creation. */

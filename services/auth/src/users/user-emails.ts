@@ -1,5 +1,4 @@
-import type { MailMessage } from '@fatturapa-hub/shared'
-import { formatRomeDateTime } from './rome-calendar.js'
+import { formatRomeDateTime, type MailMessage } from '@fatturapa-hub/shared'
 
 interface Recipient {
   to: string

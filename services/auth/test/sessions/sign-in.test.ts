@@ -1,6 +1,7 @@
 // Real: PostgreSQL, Redis and an SMTP server on loopback, argon2 hashing, ES256 tokens. Nothing is mocked.
+
+import { romeToday } from '@fatturapa-hub/shared'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { romeDate } from '../../src/sessions/account-status.js'
 import type { ProvisionedStudio } from '../../src/studios/provision.js'
 import { type AuthTest, bearer, startAuthTest } from '../support/auth-test.js'
 import { chosenPassword, claimsOf, daysAgo, post, signIn, updateUser } from './helpers.js'
@@ -116,7 +117,7 @@ describe('sessions: portal sign-in', () => {
       const username = s.users.operator.username
       await updateUser(auth, username, { expiresOn: '2020-01-31' })
       expect(await signIn(auth, username, s.passwords.operator)).toMatchObject({ status: 403, body: { code: 'USER_EXPIRED' } })
-      await updateUser(auth, username, { expiresOn: romeDate(new Date()) })
+      await updateUser(auth, username, { expiresOn: romeToday(new Date()) })
       expect((await signIn(auth, username, s.passwords.operator)).status).toBe(200)
     })
 
