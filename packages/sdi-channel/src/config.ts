@@ -65,6 +65,12 @@ export function sdiInboundConfigFields(defaults: { tlsPort: number }) {
         description: 'PEM CA(s) of the client certificates SDI presents (CA Agenzia delle Entrate); others are refused at the handshake.',
       }),
     ),
+    SDI_INBOUND_TLS_CLIENT_FINGERPRINTS: Type.Optional(
+      Type.String({
+        description:
+          "Comma-separated SHA-256 fingerprints of SDI's own client certificates: the same CA issues every accredited channel's certificate, so production should pin SDI's.",
+      }),
+    ),
   } satisfies TProperties
 }
 
@@ -79,6 +85,7 @@ export interface SdiInboundConfig {
   SDI_INBOUND_TLS_PORT: number
   SDI_INBOUND_TLS_CERT_FILE?: string | undefined
   SDI_INBOUND_TLS_KEY_FILE?: string | undefined
+  SDI_INBOUND_TLS_CLIENT_FINGERPRINTS?: string | undefined
   SDI_INBOUND_TLS_CLIENT_CA_FILE?: string | undefined
 }
 
@@ -88,6 +95,7 @@ export interface SdiTlsListenOptions {
   certFile: string
   keyFile: string
   clientCaFile: string
+  allowedClientFingerprints: string[]
 }
 
 /**
@@ -113,7 +121,17 @@ export function sdiInboundMode(config: SdiInboundConfig): SdiInboundMode {
   if (cert && key && clientCa) {
     return {
       kind: 'tls',
-      tls: { host: config.SDI_INBOUND_TLS_HOST, port: config.SDI_INBOUND_TLS_PORT, certFile: cert, keyFile: key, clientCaFile: clientCa },
+      tls: {
+        host: config.SDI_INBOUND_TLS_HOST,
+        port: config.SDI_INBOUND_TLS_PORT,
+        certFile: cert,
+        keyFile: key,
+        clientCaFile: clientCa,
+        allowedClientFingerprints: (config.SDI_INBOUND_TLS_CLIENT_FINGERPRINTS ?? '')
+          .split(',')
+          .map((value) => value.trim())
+          .filter(Boolean),
+      },
     }
   }
   return config.SDI_INBOUND_PLAIN_HTTP ? { kind: 'plain' } : { kind: 'off' }

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { createServer, type Server } from 'node:https'
 import type { AddressInfo } from 'node:net'
+import type { TLSSocket } from 'node:tls'
 import type { FastifyInstance } from 'fastify'
 
 export interface SdiTlsListenerOptions {
@@ -13,6 +14,12 @@ export interface SdiTlsListenerOptions {
   clientCaFile: string
   /** Only paths under this prefix are routed; anything else answers 404 without reaching the app. Default `/sdi/`. */
   pathPrefix?: string
+  /**
+   * SHA-256 fingerprints (any case, with or without colons) of the only client certificates accepted. The CA of
+   * SDI also issues the certificates of every accredited channel, so trusting the CA alone would let another
+   * intermediary post notifications for our invoices. Empty or absent: every certificate of the CA.
+   */
+  allowedClientFingerprints?: readonly string[]
 }
 
 export interface SdiTlsListener {
@@ -35,10 +42,19 @@ export async function listenSdiEndpoint(app: FastifyInstance, options: SdiTlsLis
     readFile(options.clientCaFile, 'utf8'),
   ])
   const prefix = options.pathPrefix ?? '/sdi/'
+  const allowed = new Set((options.allowedClientFingerprints ?? []).map(normalizeFingerprint).filter((value) => value !== ''))
   await app.ready()
   const server = createServer(
     { cert, key, ca, requestCert: true, rejectUnauthorized: true, minVersion: 'TLSv1.2' },
     (request, response) => {
+      if (allowed.size > 0) {
+        const peer = (request.socket as TLSSocket).getPeerCertificate()
+        if (!allowed.has(normalizeFingerprint(peer.fingerprint256 ?? ''))) {
+          app.log.warn({ subject: peer.subject, fingerprint256: peer.fingerprint256 }, 'SDI client certificate not in the allowed list')
+          response.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' }).end('Forbidden')
+          return
+        }
+      }
       if (!(request.url ?? '').startsWith(prefix)) {
         response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not Found')
         return
@@ -71,4 +87,8 @@ export async function listenSdiEndpoint(app: FastifyInstance, options: SdiTlsLis
       return closing
     },
   }
+}
+
+function normalizeFingerprint(value: string): string {
+  return value.replaceAll(':', '').trim().toUpperCase()
 }

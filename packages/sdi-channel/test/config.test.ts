@@ -37,6 +37,7 @@ describe('SDI configuration', () => {
         certFile: tlsFiles.SDI_INBOUND_TLS_CERT_FILE,
         keyFile: tlsFiles.SDI_INBOUND_TLS_KEY_FILE,
         clientCaFile: tlsFiles.SDI_INBOUND_TLS_CLIENT_CA_FILE,
+        allowedClientFingerprints: [],
       },
     })
   })

@@ -96,5 +96,6 @@ export function makeCertificates(): { folder: string; path: (name: string) => st
   issue('server', 'ca', '/CN=localhost', 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n')
   issue('client', 'ca', '/CN=sdi.fatturapa.it', 'extendedKeyUsage=clientAuth\n')
   issue('rogue', 'other-ca', '/CN=sdi.fatturapa.it', 'extendedKeyUsage=clientAuth\n')
+  issue('other-channel', 'ca', '/CN=another accredited channel', 'extendedKeyUsage=clientAuth\n')
   return { folder, path: (name: string) => join(folder, name) }
 }

@@ -1,6 +1,8 @@
 // Real: openssl-generated CA, server and client certificates; PostgreSQL and Redis behind a service app built as
 // in production; the mutual-TLS listener on a loopback port; an https server with mutual TLS playing SdIRiceviFile.
 // Nothing is mocked.
+
+import { X509Certificate } from 'node:crypto'
 import { rmSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import https from 'node:https'
@@ -23,9 +25,9 @@ import { endpointsService, makeCertificates } from './support.js'
 
 const certificates = makeCertificates()
 const pem = (name: string) => readFile(certificates.path(name))
-const delivery = transmitterDeliveries('6001', 'IT01234567890_00A01.xml', Buffer.from('x'))[0] as ReturnType<
-  typeof transmitterDeliveries
->[number]
+const deliveryFor = (id: string) =>
+  transmitterDeliveries(id, 'IT01234567890_00A01.xml', Buffer.from('x'))[0] as ReturnType<typeof transmitterDeliveries>[number]
+const delivery = deliveryFor('6001')
 
 afterAll(() => rmSync(certificates.folder, { recursive: true, force: true }))
 
@@ -82,6 +84,36 @@ describe('mutual-TLS listener of the SDI endpoints', () => {
     expect(await count()).toBe(before)
   })
 
+  it('accepts only the pinned SDI certificate when fingerprints are configured', async () => {
+    const [client, ca] = await Promise.all([pem('client.crt'), pem('ca.crt')])
+    const pinned = await listenSdiEndpoint(service.app, {
+      host: '127.0.0.1',
+      port: 0,
+      certFile: certificates.path('server.crt'),
+      keyFile: certificates.path('server.key'),
+      clientCaFile: certificates.path('ca.crt'),
+      // Another channel's certificate: the CA is the same, the fingerprint is not.
+      allowedClientFingerprints: [new X509Certificate(await pem('other-channel.crt')).fingerprint256],
+    })
+    try {
+      const pinnedUrl = `https://127.0.0.1:${pinned.address.port}/sdi/TrasmissioneFatture`
+      const before = await count()
+      const refused = (await deliverAsSdi(pinnedUrl, delivery.operation, delivery.body, {
+        tls: { cert: client, key: await pem('client.key'), ca },
+      }).catch((caught: unknown) => caught)) as SoapError
+      expect(refused).toMatchObject({ code: 'SOAP_HTTP_ERROR', httpStatus: 403 })
+      expect(await count()).toBe(before)
+      const other = deliveryFor('6002')
+      const accepted = await deliverAsSdi(pinnedUrl, other.operation, other.body, {
+        tls: { cert: await pem('other-channel.crt'), key: await pem('other-channel.key'), ca },
+      })
+      expect(accepted).toBeUndefined()
+      expect(await count()).toBe(before + 1)
+    } finally {
+      await pinned.close()
+    }
+  })
+
   it('routes nothing but the SDI paths, even for SDI', async () => {
     const [cert, key, ca] = await Promise.all([pem('client.crt'), pem('client.key'), pem('ca.crt')])
     const status = await new Promise<number>((resolve, reject) => {
@@ -103,8 +135,9 @@ describe('mutual-TLS listener of the SDI endpoints', () => {
       headers: { 'content-type': 'text/xml' },
       payload: '<x/>',
     })
+    const before = await count()
     expect(response.statusCode).toBe(404)
-    expect(await count()).toBe(1)
+    expect(await count()).toBe(before)
   })
 })
 

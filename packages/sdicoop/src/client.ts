@@ -98,8 +98,9 @@ function isEmptyEnvelope(xml: string | Uint8Array): boolean {
 function httpError(answer: HttpAnswer, what: string): SoapError {
   return new SoapError('SOAP_HTTP_ERROR', `HTTP ${answer.status}: ${what}`, {
     httpStatus: answer.status,
-    // A gateway that timed out or failed may have forwarded the request.
-    ambiguous: answer.status === 502 || answer.status === 504,
+    // The request reached a server: unless it was refused before processing (4xx, 503), SDI may have taken the
+    // file even though no readable answer came back (a proxy that timed out or stripped the body, a 500 page).
+    ambiguous: answer.status < 300 || (answer.status >= 500 && answer.status !== 503),
   })
 }
 

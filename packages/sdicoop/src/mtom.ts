@@ -126,6 +126,9 @@ export function decodeMtom(contentType: string, body: Uint8Array, options: Decod
     throw new SoapError('SOAP_MTOM_INVALID', `MTOM root part of type ${rootType.type}`)
   }
   const document = parseSoapXml(root.body, 'MTOM root part')
+  // One part referenced by many xop:Include elements would be copied each time: bound what inlining adds, so a
+  // small package cannot expand into gigabytes of base64.
+  let inlinedBytes = 0
   try {
     for (const node of document.find('//xop:Include', { xop: SoapNamespaces.Xop })) {
       if (!(node instanceof XmlElement)) continue
@@ -136,6 +139,10 @@ export function decodeMtom(contentType: string, body: Uint8Array, options: Decod
       if (!attachment) throw new SoapError('SOAP_MTOM_INVALID', `xop:Include references a missing part: ${href}`)
       const parent = node.parent
       if (!parent) throw new SoapError('SOAP_MTOM_INVALID', 'xop:Include as the root element')
+      inlinedBytes += attachment.body.byteLength
+      if (inlinedBytes > maxBytes) {
+        throw new SoapError('SOAP_TOO_LARGE', `MTOM attachments inlined exceed the limit of ${maxBytes} bytes`)
+      }
       node.remove()
       parent.addText(attachment.body.toString('base64'))
     }

@@ -88,6 +88,12 @@ async function handle(request: http.IncomingMessage, response: http.ServerRespon
         .writeHead(500, { 'Content-Type': 'text/xml; charset=utf-8' })
         .end(buildSoapFault({ code: 'Server', faultstring: 'Servizio non disponibile' }))
       return
+    case '/empty-200':
+      response.writeHead(200, { 'Content-Type': 'text/xml' }).end()
+      return
+    case '/html-500':
+      response.writeHead(500, { 'Content-Type': 'text/html' }).end('<html><body>Internal Server Error</body></html>')
+      return
     case '/html':
       response.writeHead(503, { 'Content-Type': 'text/html' }).end('<html><body>Service Unavailable</body></html>')
       return
@@ -263,6 +269,13 @@ describe('callSoap over node:http', () => {
     // The server parses as SdIRiceviFile: a TrasmissioneFatture body is unknown there.
     const error = await thrownBy(callSoap(`${httpUrl}/ricevi_file`, 'TrasmissioneFatture.RicevutaConsegna', notification))
     expect((error as SoapFaultError).fault.code).toBe('Client')
+  })
+
+  it('reports an answer without a readable SOAP message as ambiguous: SDI may have taken the file', async () => {
+    for (const path of ['/empty-200', '/html-500']) {
+      const error = await thrownBy(callSoap(`${httpUrl}${path}`, 'SdIRiceviFile.RiceviFile', file))
+      expect([path, error.code, error.ambiguous]).toEqual([path, 'SOAP_HTTP_ERROR', true])
+    }
   })
 
   it('throws SOAP_HTTP_ERROR for an error page', async () => {

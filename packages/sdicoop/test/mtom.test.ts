@@ -155,4 +155,14 @@ describe('MTOM/XOP', () => {
     expect(codeOf(() => decodeMtom(ok.contentType, doctype))).toBe('SOAP_DTD_FORBIDDEN')
     expect(codeOf(() => parseSoapHttp('application/json', ok.body, { service: 'SdIRiceviFile' }))).toBe('SOAP_UNSUPPORTED_MEDIA_TYPE')
   })
+
+  it('refuses a package whose one part is referenced again and again (bounded inlining)', () => {
+    const part = Buffer.alloc(64 * 1024, 7)
+    const ok = encodeMtom(buildSoapRequest('SdIRiceviFile.RiceviFile', { NomeFile: 'IT01234567890_00001.xml', File: part }).xml)
+    const include = /<xop:Include [^>]*\/>/.exec(ok.body.toString('latin1'))?.[0] as string
+    // The same attachment named 40 times: 2.5 MB of base64 out of a 90 kB package.
+    const amplified = Buffer.from(ok.body.toString('latin1').replace(include, include.repeat(40)), 'latin1')
+    expect(codeOf(() => decodeMtom(ok.contentType, amplified, { maxBytes: 1024 * 1024 }))).toBe('SOAP_TOO_LARGE')
+    expect(() => decodeMtom(ok.contentType, ok.body, { maxBytes: 1024 * 1024 })).not.toThrow()
+  })
 })

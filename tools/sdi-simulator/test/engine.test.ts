@@ -239,6 +239,17 @@ describe('SdiEngine checks', () => {
     expect(sut.receiveFile({ nomeFile: 'IT01234567890_00032.xml', file: sampleInvoice('FPR01'), channelId: 'off' }).Errore).toBe('EI03')
   })
 
+  it('refuses a ZIP that would inflate beyond the limits without inflating it', async () => {
+    const { sut } = setup()
+    // 60 MB of zeros compress to about 60 kB: the declared sizes are read before anything is inflated.
+    const bomb = zipSync({ 'IT01234567890_00041.xml': new Uint8Array(60 * 1024 * 1024) }, { level: 9 })
+    expect(bomb.length).toBeLessThan(1024 * 1024)
+    sut.receiveFile({ nomeFile: 'IT01234567890_00040.zip', file: Buffer.from(bomb) })
+    await sut.clock.idle()
+    const errors = (parseSdiMessage(sent(sut)[0]?.xml as string) as { ListaErrori: Array<{ Codice: string }> }).ListaErrori
+    expect(errors.map((error) => error.Codice)).toEqual(['00106'])
+  })
+
   it('discards every file for a code with the discard scenario, with the given codes', async () => {
     const { sut } = setup()
     sut.setRecipient('ABC1234', {

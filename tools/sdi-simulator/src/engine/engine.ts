@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { parseSdiMessage, type SdiMessage, validateSdiMessage } from '@fatturapa-hub/fatturapa'
+import { maxInvoiceBytes, parseSdiMessage, type SdiMessage, validateSdiMessage } from '@fatturapa-hub/fatturapa'
 import type { FileSdI, RispostaSdINotificaEsito, RispostaSdIRiceviFile } from '@fatturapa-hub/sdicoop'
 import { unzipSync } from 'fflate'
 import { VirtualClock } from './clock.js'
@@ -280,9 +280,22 @@ export class SdiEngine {
     if (!key) return this.#discard(archive, [sdiError('00001', `${archive.nomeFile}: nome file non conforme`)])
     if (this.#names.has(key)) return this.#discard(archive, [sdiError('00002', `${archive.nomeFile} già ricevuto`)])
     this.#names.add(key)
+    // SDI's 5 MB limit applies to the archive, and the declared sizes of its entries are read before inflating
+    // anything, so a small, highly compressed archive cannot expand into gigabytes.
+    if (archive.file.length > maxInvoiceBytes) {
+      return this.#discard(archive, [sdiError('00003', `${archive.file.length} byte, massimo ${maxInvoiceBytes}`)])
+    }
     let entries: Array<[string, Uint8Array]>
+    let inflated = 0
     try {
-      entries = Object.entries(unzipSync(archive.file)).filter(([name]) => !name.endsWith('/'))
+      const unpacked = unzipSync(archive.file, {
+        filter: (entry) => {
+          inflated += entry.originalSize
+          if (entry.originalSize > maxInvoiceBytes || inflated > 10 * maxInvoiceBytes) throw new Error(`${entry.name}: contenuto eccessivo`)
+          return true
+        },
+      })
+      entries = Object.entries(unpacked).filter(([name]) => !name.endsWith('/'))
     } catch (error) {
       return this.#discard(archive, [sdiError('00106', (error as Error).message)])
     }
