@@ -15,7 +15,8 @@ function codeOf(input: string | Uint8Array): SoapErrorCode {
   try {
     parseSoapMessage(input, { service: 'SdIRiceviFile' })
   } catch (error) {
-    expect(performance.now() - started).toBeLessThan(1000)
+    // A hang guard against expansion attacks, not a speed target.
+    expect(performance.now() - started).toBeLessThan(10_000)
     if (error instanceof SoapError) return error.code
     throw error
   }
@@ -76,7 +77,7 @@ describe('hostile SOAP input', () => {
     const started = performance.now()
     expect(codeOf(huge)).toBe('SOAP_TOO_LARGE')
     expect(codeOf(hugeBytes)).toBe('SOAP_TOO_LARGE')
-    expect(performance.now() - started).toBeLessThan(500)
+    expect(performance.now() - started).toBeLessThan(10_000)
     expect(() => parseSoapMessage(valid, { service: 'SdIRiceviFile' }, { maxBytes: 100 })).toThrow(
       expect.objectContaining({ code: 'SOAP_TOO_LARGE' }),
     )

@@ -58,16 +58,19 @@ describe('schemas/fatturapa-v1.2.3.xsd', () => {
    * so it must be stopped by a size limit, not by the schema. What the schema layer owes is a quick answer.
    */
   const schemaValidMalicious = new Set(['jumbo_Causale.xml'])
+  const hangGuardMs = 10_000
 
   it.each(referenceFiles('fatturapa/malicious').map((path) => [basename(path), path]))(
-    'answers on malicious file %s in under 1 s, refusing it unless the official schema accepts it',
+    'answers on malicious file %s without hanging, refusing it unless the official schema accepts it',
     (name, path) => {
       const bytes = readFileSync(path)
       const started = performance.now()
       const verdict = ourVerdict(validator, bytes, name)
       const elapsed = performance.now() - started
       expect(verdict.valid).toBe(schemaValidMalicious.has(name))
-      expect(elapsed).toBeLessThan(1000)
+      // A guard against hangs (entity expansion, pathological regexes), not a speed target: throughput and
+      // latency are measured by `pnpm bench:validate`, and a loaded CI machine must not turn this red.
+      expect(elapsed).toBeLessThan(hangGuardMs)
     },
   )
 

@@ -20,7 +20,8 @@ describe('validateInvoiceFormat', () => {
       const before = process.memoryUsage().rss
       const started = performance.now()
       const result = validateInvoiceFormat(bytes)
-      expect(performance.now() - started).toBeLessThan(1000)
+      // A hang guard, not a speed target (see `pnpm bench:validate`).
+      expect(performance.now() - started).toBeLessThan(10_000)
       expect(process.memoryUsage().rss - before).toBeLessThan(200 * 1024 * 1024)
       if (bytes.length > 5 * 1024 * 1024) expect(result.issues[0]?.code).toBe('00003')
       else if (!basename(file).startsWith('jumbo_Causale')) expect(result.valid).toBe(false)
