@@ -29,6 +29,11 @@ describe('docker-compose.yml', () => {
     }
   })
 
+  it('lets every service verify tokens with the auth service keys', () => {
+    for (const name of serviceNames)
+      expect(compose.services[name]?.environment?.AUTH_JWKS_URL).toBe('http://auth:3001/.well-known/jwks.json')
+  })
+
   it('points the gateway at every service', () => {
     const gateway = compose.services.gateway
     for (const name of serviceNames) {

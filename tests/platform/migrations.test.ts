@@ -47,12 +47,13 @@ describe('service migrations', () => {
       'contract',
       'contract_acceptance',
       'mikro_orm_migrations',
+      'outbox_event',
       'platform_secret',
       'processed_job',
       'refresh_token',
       'studio',
     ])
-    expect(tables.fe_active).toEqual(['mikro_orm_migrations', 'processed_job', 'sdi_inbound_message'])
+    expect(tables.fe_active).toEqual(['client_replica', 'mikro_orm_migrations', 'processed_job', 'sdi_inbound_message'])
     expect(tables.public).toBeUndefined()
   })
 
@@ -69,6 +70,7 @@ describe('service migrations', () => {
           'Migration20261123000100AuditEvent',
           'Migration20261201000000Accounts',
           'Migration20261201000100AuditStudioSeqIndex',
+          'Migration20261215000000Outbox',
         ],
         pending: [],
       },
@@ -91,6 +93,7 @@ describe('service migrations', () => {
       'contract',
       'contract_acceptance',
       'mikro_orm_migrations',
+      'outbox_event',
       'platform_secret',
       'processed_job',
       'refresh_token',

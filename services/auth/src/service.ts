@@ -10,6 +10,9 @@ import { Migration20261123000000Init } from './migrations/Migration2026112300000
 import { Migration20261123000100AuditEvent } from './migrations/Migration20261123000100AuditEvent.js'
 import { Migration20261201000000Accounts } from './migrations/Migration20261201000000Accounts.js'
 import { Migration20261201000100AuditStudioSeqIndex } from './migrations/Migration20261201000100AuditStudioSeqIndex.js'
+import { Migration20261215000000Outbox } from './migrations/Migration20261215000000Outbox.js'
+import { OutboxEventEntity } from './outbox/outbox-event.entity.js'
+import { startOutboxRelay } from './outbox/relay.js'
 import { authRoutes } from './routes/index.js'
 import { PlatformSecretEntity } from './secrets/platform-secret.entity.js'
 import { StudioEntity } from './studios/studio.entity.js'
@@ -42,15 +45,17 @@ export const service: ServiceDefinition<Config> = {
     ClientCertificateEntity,
     RefreshTokenEntity,
     PlatformSecretEntity,
+    OutboxEventEntity,
   ],
   migrations: [
     { name: 'Migration20261123000000Init', class: Migration20261123000000Init },
     { name: 'Migration20261123000100AuditEvent', class: Migration20261123000100AuditEvent },
     { name: 'Migration20261201000000Accounts', class: Migration20261201000000Accounts },
     { name: 'Migration20261201000100AuditStudioSeqIndex', class: Migration20261201000100AuditStudioSeqIndex },
+    { name: 'Migration20261215000000Outbox', class: Migration20261215000000Outbox },
   ],
   routes: authRoutes,
-  workers: ({ config, orm, logger }) => [
+  workers: ({ config, orm, logger, producer }) => [
     // Concurrency 1: the audit log is one hash chain, appended in order.
     startWorker({
       queue: Queues.Audit,
@@ -61,5 +66,7 @@ export const service: ServiceDefinition<Config> = {
       logger,
       concurrency: 1,
     }),
+    // Publishes the outbox (client.changed on platform.clients, and client backfills) at start and every second.
+    startOutboxRelay({ orm, producer, logger }).asRunningWorker(),
   ],
 }

@@ -1,8 +1,11 @@
 import { SdiInboundMessageEntity, sdiInboundMode, trasmissioneFattureEndpoint } from '@fatturapa-hub/sdi-channel'
-import type { ServiceDefinition } from '@fatturapa-hub/shared'
+import { Queues, type ServiceDefinition, startWorker } from '@fatturapa-hub/shared'
+import { applyClientChanged } from './clients/apply-client-changed.js'
+import { ClientReplicaEntity } from './clients/client-replica.entity.js'
 import { type Config, ConfigSchema } from './config.js'
 import { Migration20261123000000Init } from './migrations/Migration20261123000000Init.js'
 import { Migration20261201120000SdiInbox } from './migrations/Migration20261201120000SdiInbox.js'
+import { Migration20261215000000ClientReplica } from './migrations/Migration20261215000000ClientReplica.js'
 
 export const service: ServiceDefinition<Config> = {
   name: 'fe-active',
@@ -10,10 +13,11 @@ export const service: ServiceDefinition<Config> = {
   version: '0.1.0',
   tags: [{ name: 'sdi', description: 'SDICoop TrasmissioneFatture endpoint, called by SDI with its notifications (mutual TLS)' }],
   configSchema: ConfigSchema,
-  entities: [SdiInboundMessageEntity],
+  entities: [SdiInboundMessageEntity, ClientReplicaEntity],
   migrations: [
     { name: 'Migration20261123000000Init', class: Migration20261123000000Init },
     { name: 'Migration20261201120000SdiInbox', class: Migration20261201120000SdiInbox },
+    { name: 'Migration20261215000000ClientReplica', class: Migration20261215000000ClientReplica },
   ],
   routes: async (app, { config }) => {
     // Production: only over the mutual-TLS listener; SDI_INBOUND_PLAIN_HTTP: on this port; otherwise absent.
@@ -25,4 +29,15 @@ export const service: ServiceDefinition<Config> = {
       })
     }
   },
+  // The replica of auth's clients (client_replica), so fe-active never asks auth synchronously.
+  workers: ({ config, orm, logger }) => [
+    startWorker({
+      queue: Queues.Clients,
+      handlers: { 'client.changed': applyClientChanged },
+      redisUrl: config.REDIS_URL,
+      prefix: config.REDIS_PREFIX,
+      orm,
+      logger,
+    }),
+  ],
 }

@@ -51,7 +51,10 @@ describe('fe-active SDI TrasmissioneFatture endpoint', () => {
         parseError: null,
       })
       const info = (await running.app.inject({ method: 'GET', url: '/info' })).json()
-      expect(info.migrations).toEqual({ applied: ['Migration20261123000000Init', 'Migration20261201120000SdiInbox'], pending: [] })
+      expect(info.migrations).toEqual({
+        applied: ['Migration20261123000000Init', 'Migration20261201120000SdiInbox', 'Migration20261215000000ClientReplica'],
+        pending: [],
+      })
     } finally {
       await running.close()
     }

@@ -13,7 +13,7 @@ const readyTimeoutMs = 90000
 const stopTimeoutMs = 30000
 
 /** Services whose worker role consumes queues; the others have no worker process yet. */
-const servicesWithWorkers = new Set(['auth'])
+const servicesWithWorkers = new Set(['auth', 'fe-active'])
 
 function say(message: string) {
   process.stdout.write(`${message}\n`)
@@ -86,6 +86,8 @@ async function main() {
     LOG_LEVEL: config.LOG_LEVEL,
     MAIL_DIR: join(dataDir, 'mail'),
     HOST: '127.0.0.1',
+    // Every service verifies access tokens with the keys of this platform's auth service, wherever its port is.
+    AUTH_JWKS_URL: `http://127.0.0.1:${config.FPH_PORT_BASE + ServiceCatalog.auth.defaultPort - 3000}/.well-known/jwks.json`,
   }
   const secretsDir = join(dataDir, 'secrets')
   const provisioningKeyFile = join(secretsDir, 'provisioning-key')

@@ -6,6 +6,8 @@ import Type, { type Static, type TObject, type TProperties } from 'typebox'
  */
 export const Queues = {
   Audit: 'platform.audit',
+  /** Snapshots of the studios' clients (soggetti), published by auth, replicated by the services that need them. */
+  Clients: 'platform.clients',
 } as const
 export type QueueName = (typeof Queues)[keyof typeof Queues]
 
@@ -46,6 +48,37 @@ export const AuditRecordV1Schema = payload(1, {
 })
 export type AuditRecordV1 = Static<typeof AuditRecordV1Schema>
 
+const dateTimePattern = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$'
+const DateTime = (description?: string) => Type.String({ pattern: dateTimePattern, ...(description ? { description } : {}) })
+const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()])
+
+/**
+ * The full state of one client of a studio after a committed change (or a backfill), published by auth.
+ * Consumers keep the snapshot with the highest `version` and ignore older or equal ones, so duplicates and
+ * out-of-order deliveries are harmless. Clients are never deleted, only changed.
+ */
+export const ClientChangedV1Schema = payload(1, {
+  clientId: Id('Id of the client in auth (a UUID).'),
+  studioId: Id('Id of the studio in auth (a UUID).'),
+  codiceSoggetto: Type.String({ minLength: 1, maxLength: 20 }),
+  denominazione: Type.String({ minLength: 1, maxLength: 200 }),
+  partitaIva: Nullable(Type.String({ maxLength: 11 })),
+  codiceFiscale: Nullable(Type.String({ maxLength: 16 })),
+  codiceDestinatario: Nullable(Type.String({ maxLength: 7 })),
+  pec: Nullable(Type.String({ maxLength: 320 })),
+  feAttivaEnabledAt: Nullable(DateTime()),
+  fePassivaEnabledAt: Nullable(DateTime()),
+  version: Type.Integer({ minimum: 1, description: 'The client row version in auth: increases with every change.' }),
+  updatedAt: DateTime(),
+  changedAt: DateTime('When auth recorded the event: the commit of the change, or the backfill.'),
+  backfill: Type.Optional(
+    Id(
+      'Set on the snapshots of a backfill: part of the job id, so a backfill is delivered even when a job of the same version is still in Redis.',
+    ),
+  ),
+})
+export type ClientChangedV1 = Static<typeof ClientChangedV1Schema>
+
 export interface JobDefinition<Q extends QueueName, S extends TObject> {
   queue: Q
   schema: S
@@ -65,6 +98,13 @@ export const Jobs = {
     queue: Queues.Audit,
     schema: AuditRecordV1Schema,
     jobId: (data) => `audit-${data.eventId}`,
+    attempts: 10,
+    backoffMs: 1000,
+  }),
+  'client.changed': job({
+    queue: Queues.Clients,
+    schema: ClientChangedV1Schema,
+    jobId: (data) => `client-${data.clientId}-v${data.version}${data.backfill === undefined ? '' : `-${data.backfill}`}`,
     attempts: 10,
     backoffMs: 1000,
   }),

@@ -1,6 +1,7 @@
 import { AppError, ErrorCodes } from '@fatturapa-hub/shared'
 import { type EntityManager, LockMode, OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core'
 import { ClientCertificate } from '../certificates/client-certificate.entity.js'
+import { recordClientChanged } from '../outbox/client-events.js'
 import { Studio } from '../studios/studio.entity.js'
 import { User } from '../users/user.entity.js'
 import { Client } from './client.entity.js'
@@ -25,7 +26,9 @@ export async function registerClient(em: EntityManager, studioId: string, fields
       const normalized = normalizeClientFields(fields)
       assertClientIdentifiers(normalized)
       await assertPartitaIvaFree(tx, studioId, normalized.partitaIva ?? null, null)
-      return createClient(tx, studioId, normalized, now)
+      const client = await createClient(tx, studioId, normalized, now)
+      await recordClientChanged(tx, client, now)
+      return client
     })
   } catch (error) {
     throw mapConstraintError(error, fields.codiceSoggetto)
@@ -65,7 +68,7 @@ export async function updateClient(em: EntityManager, studioId: string, id: stri
       const changed = (Object.keys(next) as Array<keyof typeof next>).filter((key) => next[key] !== client[key])
       if (changed.length > 0) {
         Object.assign(client, next, { updatedAt: now })
-        await tx.flush()
+        await recordClientChanged(tx, client, now)
       }
       return client
     })
@@ -93,7 +96,7 @@ export async function setFeActivation(
       if (next !== current) {
         client[property] = next
         client.updatedAt = now
-        await tx.flush()
+        await recordClientChanged(tx, client, now)
       }
       return client
     })

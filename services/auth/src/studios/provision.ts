@@ -4,6 +4,7 @@ import type { EntityManager } from '@mikro-orm/core'
 import type { Client } from '../clients/client.entity.js'
 import { createClient } from '../clients/create-client.js'
 import type { Config } from '../config.js'
+import { recordClientChanged } from '../outbox/client-events.js'
 import { createUser } from '../users/create-user.js'
 import type { User } from '../users/user.entity.js'
 import { studioUsername } from '../users/username.js'
@@ -51,6 +52,7 @@ export async function provisionStudio(
     const studio = tx.create(Studio, { id: randomUUID(), code, name: input.name.trim(), email: input.email.trim(), createdAt: now })
     await tx.flush()
     const company = await createClient(tx, studio.id, { codiceSoggetto: '1', ...input.company }, now)
+    await recordClientChanged(tx, company, now)
     const base = { studioId: studio.id, active: true, email: studio.email }
     const admin = await createUser(
       tx,

@@ -1,0 +1,4 @@
+import { runServiceWorkers } from '@fatturapa-hub/shared'
+import { service } from './service.js'
+
+await runServiceWorkers(service)
