@@ -53,7 +53,15 @@ describe('service migrations', () => {
       'refresh_token',
       'studio',
     ])
-    expect(tables.fe_active).toEqual(['client_replica', 'mikro_orm_migrations', 'processed_job', 'sdi_inbound_message'])
+    expect(tables.fe_active).toEqual([
+      'client_replica',
+      'invoice',
+      'invoice_event',
+      'invoice_identity',
+      'mikro_orm_migrations',
+      'processed_job',
+      'sdi_inbound_message',
+    ])
     expect(tables.public).toBeUndefined()
   })
 

@@ -52,7 +52,12 @@ describe('fe-active SDI TrasmissioneFatture endpoint', () => {
       })
       const info = (await running.app.inject({ method: 'GET', url: '/info' })).json()
       expect(info.migrations).toEqual({
-        applied: ['Migration20261123000000Init', 'Migration20261201120000SdiInbox', 'Migration20261215000000ClientReplica'],
+        applied: [
+          'Migration20261123000000Init',
+          'Migration20261201120000SdiInbox',
+          'Migration20261215000000ClientReplica',
+          'Migration20261216000000Invoices',
+        ],
         pending: [],
       })
     } finally {

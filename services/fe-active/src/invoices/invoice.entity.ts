@@ -1,0 +1,137 @@
+import { EntitySchema } from '@mikro-orm/core'
+import type { InvoiceState, InvoiceStateSnapshot, SdiFlow } from './state/index.js'
+
+export type InvoiceFormat = 'FPA12' | 'FPR12' | 'FSM10'
+/** What the ERP sent: plain XML (from XML or JSON), or a CAdES-signed `.xml.p7m`. */
+export type InvoiceContentKind = 'xml' | 'p7m'
+
+/** An outgoing invoice file (one FatturaElettronica, possibly a lot of several bodies) of a client of a studio. */
+export class Invoice {
+  id!: string
+  studioId!: string
+  /** The client (soggetto) in auth whose partita IVA is the CedentePrestatore's. */
+  clientId!: string
+  cedentePartitaIva!: string
+  format!: InvoiceFormat
+  flow!: SdiFlow
+  state!: InvoiceState
+  /** The state machine's snapshot (bodies, transmissions, history), as `createInvoiceState` and its commands return it. */
+  stateSnapshot!: InvoiceStateSnapshot
+  bodiesCount!: number
+  /** Numero and Data (YYYY-MM-DD) of the first FatturaElettronicaBody. */
+  numero!: string
+  dataDocumento!: string
+  destinatarioDenominazione!: string | null
+  destinatarioCodiceFiscale!: string | null
+  destinatarioPartitaIva!: string | null
+  codiceDestinatario!: string | null
+  pecDestinatario!: string | null
+  /** Σ ImportoTotaleDocumento of the bodies as a decimal string; null when a body does not state it. */
+  importoTotale!: string | null
+  /** The file as received (XML, or the .p7m envelope); JSON submissions store the XML built from the model. */
+  file!: Buffer
+  fileSha256!: string
+  contentKind!: InvoiceContentKind
+  idempotencyKey!: string | null
+  /** SHA-256 of the request that created the invoice, compared on an Idempotency-Key replay. */
+  requestHash!: string | null
+  createdAt!: Date
+  updatedAt!: Date
+  version!: number
+}
+
+export const InvoiceEntity = new EntitySchema<Invoice>({
+  class: Invoice,
+  tableName: 'invoice',
+  uniques: [{ name: 'invoice_studio_idempotency_key_unique', properties: ['studioId', 'idempotencyKey'] }],
+  indexes: [
+    { name: 'invoice_studio_state_date_index', properties: ['studioId', 'state', 'dataDocumento'] },
+    { name: 'invoice_studio_cedente_numero_index', properties: ['studioId', 'cedentePartitaIva', 'numero'] },
+  ],
+  properties: {
+    id: { type: 'uuid', primary: true },
+    studioId: { type: 'uuid' },
+    clientId: { type: 'uuid' },
+    cedentePartitaIva: { type: 'string', columnType: 'varchar(28)' },
+    format: { type: 'string', columnType: 'varchar(5)' },
+    flow: { type: 'string', columnType: 'varchar(3)' },
+    state: { type: 'string', columnType: 'varchar(20)' },
+    stateSnapshot: { type: 'json' },
+    bodiesCount: { type: 'integer' },
+    numero: { type: 'string', columnType: 'varchar(20)' },
+    dataDocumento: { type: 'string', columnType: 'varchar(10)' },
+    destinatarioDenominazione: { type: 'string', columnType: 'varchar(200)', nullable: true },
+    destinatarioCodiceFiscale: { type: 'string', columnType: 'varchar(16)', nullable: true },
+    destinatarioPartitaIva: { type: 'string', columnType: 'varchar(30)', nullable: true },
+    codiceDestinatario: { type: 'string', columnType: 'varchar(7)', nullable: true },
+    pecDestinatario: { type: 'string', columnType: 'varchar(256)', nullable: true },
+    importoTotale: { type: 'string', columnType: 'varchar(32)', nullable: true },
+    file: { type: 'blob', lazy: true },
+    fileSha256: { type: 'string', columnType: 'char(64)' },
+    contentKind: { type: 'string', columnType: 'varchar(3)' },
+    idempotencyKey: { type: 'string', columnType: 'varchar(200)', nullable: true },
+    requestHash: { type: 'string', columnType: 'char(64)', nullable: true },
+    createdAt: { type: 'datetime' },
+    updatedAt: { type: 'datetime' },
+    version: { type: 'integer', version: true, default: 1 },
+  },
+})
+
+/**
+ * The SDI identity of each body of an invoice (issuer, period, numero, credit note), looked up for 00404
+ * duplicates within the studio.
+ */
+export class InvoiceIdentityRow {
+  id!: string
+  invoiceId!: string
+  studioId!: string
+  position!: number
+  issuer!: string
+  period!: string
+  numero!: string
+  creditNote!: boolean
+}
+
+export const InvoiceIdentityEntity = new EntitySchema<InvoiceIdentityRow>({
+  class: InvoiceIdentityRow,
+  tableName: 'invoice_identity',
+  indexes: [{ name: 'invoice_identity_lookup_index', properties: ['studioId', 'issuer', 'numero', 'period'] }],
+  properties: {
+    id: { type: 'uuid', primary: true },
+    invoiceId: { type: 'uuid', index: 'invoice_identity_invoice_id_index' },
+    studioId: { type: 'uuid' },
+    position: { type: 'integer' },
+    issuer: { type: 'string', columnType: 'varchar(30)' },
+    period: { type: 'string', columnType: 'varchar(10)' },
+    numero: { type: 'string', columnType: 'varchar(20)' },
+    creditNote: { type: 'boolean' },
+  },
+})
+
+export type InvoiceEventKind = 'created'
+
+/** One entry of an invoice's history: what happened, and the state before and after. */
+export class InvoiceEvent {
+  id!: string
+  invoiceId!: string
+  at!: Date
+  kind!: string
+  fromState!: InvoiceState | null
+  toState!: InvoiceState
+  details!: Record<string, unknown>
+}
+
+export const InvoiceEventEntity = new EntitySchema<InvoiceEvent>({
+  class: InvoiceEvent,
+  tableName: 'invoice_event',
+  indexes: [{ name: 'invoice_event_invoice_at_index', properties: ['invoiceId', 'at'] }],
+  properties: {
+    id: { type: 'uuid', primary: true },
+    invoiceId: { type: 'uuid' },
+    at: { type: 'datetime' },
+    kind: { type: 'string', columnType: 'varchar(40)' },
+    fromState: { type: 'string', columnType: 'varchar(20)', nullable: true },
+    toState: { type: 'string', columnType: 'varchar(20)' },
+    details: { type: 'json' },
+  },
+})

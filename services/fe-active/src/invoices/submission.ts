@@ -1,0 +1,280 @@
+import { createHash, randomUUID } from 'node:crypto'
+import {
+  buildInvoiceXml,
+  type DuplicateStore,
+  duplicateIssues,
+  type InvoiceIdentity,
+  isP7m,
+  type SdiIssue,
+  validateInvoice,
+  validateInvoiceModel,
+} from '@fatturapa-hub/fatturapa'
+import { type AccessTokenClaims, AppError, ErrorCodes } from '@fatturapa-hub/shared'
+import { type EntityManager, UniqueConstraintViolationException } from '@mikro-orm/core'
+import { ClientReplica } from '../clients/client-replica.entity.js'
+import { Invoice, type InvoiceContentKind, InvoiceEvent, type InvoiceFormat, InvoiceIdentityRow } from './invoice.entity.js'
+import { type InvoiceFacts, invoiceFacts } from './invoice-facts.js'
+import { createInvoiceState, InvoiceState, sdiFlowOfFormat } from './state/index.js'
+
+export const InvoiceErrorCodes = {
+  InvoiceInvalid: 'INVOICE_INVALID',
+  ClientUnknown: 'CLIENT_UNKNOWN',
+  ClientNotEnabled: 'CLIENT_NOT_ENABLED_FOR_FE_ATTIVA',
+  CedenteMismatch: 'CEDENTE_MISMATCH',
+  IdempotencyKeyReused: 'IDEMPOTENCY_KEY_REUSED',
+  InvoiceNotFound: 'INVOICE_NOT_FOUND',
+} as const
+
+/** The file an ERP submitted, before any check: the bytes to validate and store, and what identifies the request. */
+export interface ReceivedFile {
+  bytes: Buffer
+  contentKind: InvoiceContentKind
+  /** SHA-256 of the request body as sent (compared on Idempotency-Key replays). */
+  requestHash: string
+}
+
+const sha256 = (bytes: Uint8Array | string) => createHash('sha256').update(bytes).digest('hex')
+
+/**
+ * Turns the request body into the invoice file: XML and .p7m bytes as they are; the JSON model is checked
+ * (422 INVOICE_INVALID with JSON Pointers) and serialised with buildInvoiceXml. 415 for anything else.
+ */
+export function receiveFile(body: unknown): ReceivedFile {
+  if (Buffer.isBuffer(body)) {
+    if (body.length === 0) throw new AppError(InvoiceErrorCodes.InvoiceInvalid, 422, 'The request body is empty: send the invoice file')
+    return { bytes: body, contentKind: isP7m(body) ? 'p7m' : 'xml', requestHash: sha256(body) }
+  }
+  if (body !== null && typeof body === 'object') {
+    const validation = validateInvoiceModel(body)
+    if (!validation.ok) {
+      throw new AppError(InvoiceErrorCodes.InvoiceInvalid, 422, 'The JSON invoice does not match the FatturaPA model', {
+        errors: validation.errors.map((issue) => ({ path: issue.path, message: issue.message, code: issue.code })),
+      })
+    }
+    const xml = Buffer.from(buildInvoiceXml(validation.value), 'utf8')
+    return { bytes: xml, contentKind: 'xml', requestHash: sha256(`json\n${JSON.stringify(body)}`) }
+  }
+  throw new AppError(
+    ErrorCodes.UnsupportedMediaType,
+    415,
+    'Send the invoice as application/xml, application/pkcs7-mime (or application/octet-stream) for a signed .p7m, or application/json',
+  )
+}
+
+export interface Refusal {
+  status: number
+  code: string
+  message: string
+}
+
+export interface CheckResult {
+  valid: boolean
+  format?: InvoiceFormat
+  /** SDI codes (00xxx) and the refusals of this service, as issues. */
+  issues: SdiIssue[]
+  warnings: SdiIssue[]
+  /** Set when the caller or the client cannot submit this file; takes precedence over issues when submitting. */
+  refusal?: Refusal
+  facts?: InvoiceFacts
+  client?: ClientReplica
+}
+
+/** DuplicateStore over this studio's invoices (files that SDI rejected do not count, as at SDI). */
+export function studioDuplicateStore(em: EntityManager, studioId: string): DuplicateStore {
+  return {
+    async exists(identity: InvoiceIdentity) {
+      const rows = await em.find(
+        InvoiceIdentityRow,
+        { studioId, issuer: identity.issuer, period: identity.period, numero: identity.numero, creditNote: identity.creditNote },
+        { fields: ['invoiceId'] },
+      )
+      if (rows.length === 0) return false
+      const live = await em.count(Invoice, { id: { $in: rows.map((row) => row.invoiceId) }, state: { $ne: InvoiceState.Scartata } })
+      return live > 0
+    },
+  }
+}
+
+/**
+ * Every check of a submission, in order: the SDI pipeline (name aside: signature, format, content), who may send
+ * for this cedente (token, client replica, FE Attiva), then 00404 against the studio's invoices.
+ */
+export async function checkSubmission(em: EntityManager, user: AccessTokenClaims, file: ReceivedFile): Promise<CheckResult> {
+  const result = await validateInvoice(file.bytes)
+  const base = { issues: result.issues, warnings: result.warnings, ...(result.format ? { format: result.format } : {}) }
+  if (!result.valid || !result.xml || !result.format) return { valid: false, ...base }
+
+  const facts = invoiceFacts(result.xml, result.format)
+  const refuse = (refusal: Refusal): CheckResult => ({
+    valid: false,
+    ...base,
+    issues: [...base.issues, { code: refusal.code, message: refusal.message, path: '/FatturaElettronicaHeader/CedentePrestatore' }],
+    refusal,
+    facts,
+  })
+  const { idPaese, idCodice } = facts.cedente
+  if (user.kind === 'integration' && normaliseVat(user.partitaIva) !== normaliseVat(idCodice)) {
+    return refuse({
+      status: 403,
+      code: InvoiceErrorCodes.CedenteMismatch,
+      message: `The CedentePrestatore's partita IVA ${idPaese}${idCodice} is not the one of your integration user`,
+    })
+  }
+  const client = idPaese === 'IT' ? await em.findOne(ClientReplica, { studioId: user.studio, partitaIva: idCodice }) : null
+  if (client === null) {
+    return refuse({
+      status: 422,
+      code: InvoiceErrorCodes.ClientUnknown,
+      message: `No client of your studio has the CedentePrestatore's partita IVA ${idPaese}${idCodice}`,
+    })
+  }
+  if (client.feAttivaEnabledAt === null) {
+    return refuse({
+      status: 422,
+      code: InvoiceErrorCodes.ClientNotEnabled,
+      message: `Client ${client.codiceSoggetto} (${client.denominazione}) is not enabled for FE Attiva`,
+    })
+  }
+  if (facts.model) {
+    const duplicates = (await duplicateIssues(facts.model, studioDuplicateStore(em, user.studio))).filter((issue) => issue.code === '00404')
+    if (duplicates.length > 0) return { valid: false, ...base, issues: duplicates, facts, client }
+  }
+  return { valid: true, ...base, facts, client }
+}
+
+function normaliseVat(value: string | undefined): string {
+  return (value ?? '').trim().toUpperCase().replace(/^IT/, '')
+}
+
+/** Throws the HTTP error of a failed check. */
+export function failedCheck(check: CheckResult): AppError {
+  if (check.refusal) return new AppError(check.refusal.code, check.refusal.status, check.refusal.message)
+  const codes = [...new Set(check.issues.map((issue) => issue.code))]
+  return new AppError(InvoiceErrorCodes.InvoiceInvalid, 422, `SDI would reject the file: ${codes.join(', ')}`, {
+    sdiCodes: codes,
+    errors: check.issues.map((issue) => ({ path: issue.path ?? '', message: issue.message, code: issue.code })),
+  })
+}
+
+export interface NewInvoiceInput {
+  studioId: string
+  file: ReceivedFile
+  check: Required<Pick<CheckResult, 'facts' | 'client' | 'format'>>
+  idempotencyKey: string | undefined
+  at: Date
+}
+
+/** Stores the invoice, the identities of its bodies and its first history event in one transaction. */
+export async function storeInvoice(em: EntityManager, input: NewInvoiceInput): Promise<Invoice> {
+  const { facts, client, format } = input.check
+  const flow = sdiFlowOfFormat(format)
+  const at = input.at.toISOString()
+  const snapshot = createInvoiceState({
+    flow,
+    bodies: facts.bodies.map((body) => ({ number: body.numero, year: Number(body.data.slice(0, 4)) })),
+    // FPA12 must be signed (CAdES or XAdES); a .p7m arrives signed already.
+    signatureRequired: format === 'FPA12' && input.file.contentKind !== 'p7m',
+    at,
+  })
+  const first = facts.bodies[0] as (typeof facts.bodies)[number]
+  const invoice = em.create(Invoice, {
+    id: randomUUID(),
+    studioId: input.studioId,
+    clientId: client.clientId,
+    cedentePartitaIva: facts.cedente.idCodice,
+    format,
+    flow,
+    state: snapshot.state,
+    stateSnapshot: snapshot,
+    bodiesCount: facts.bodies.length,
+    numero: first.numero,
+    dataDocumento: first.data,
+    destinatarioDenominazione: facts.destinatario.denominazione,
+    destinatarioCodiceFiscale: facts.destinatario.codiceFiscale,
+    destinatarioPartitaIva: facts.destinatario.partitaIva,
+    codiceDestinatario: facts.destinatario.codiceDestinatario,
+    pecDestinatario: facts.destinatario.pecDestinatario,
+    importoTotale: facts.importoTotale,
+    file: input.file.bytes,
+    fileSha256: sha256(input.file.bytes),
+    contentKind: input.file.contentKind,
+    idempotencyKey: input.idempotencyKey ?? null,
+    requestHash: input.idempotencyKey === undefined ? null : input.file.requestHash,
+    createdAt: input.at,
+    updatedAt: input.at,
+    version: 1,
+  })
+  for (const [index, identity] of facts.identities.entries()) {
+    em.create(InvoiceIdentityRow, { id: randomUUID(), invoiceId: invoice.id, studioId: input.studioId, position: index + 1, ...identity })
+  }
+  em.create(InvoiceEvent, {
+    id: randomUUID(),
+    invoiceId: invoice.id,
+    at: input.at,
+    kind: 'created',
+    fromState: null,
+    toState: snapshot.state,
+    details: {
+      contentKind: input.file.contentKind,
+      format,
+      bodies: facts.bodies.length,
+      fileSha256: invoice.fileSha256,
+      ...(input.idempotencyKey === undefined ? {} : { idempotencyKey: input.idempotencyKey }),
+    },
+  })
+  await em.flush()
+  return invoice
+}
+
+export type SubmitOutcome = { kind: 'created'; invoice: Invoice } | { kind: 'replay'; invoice: Invoice }
+
+/**
+ * POST /invoices: the same Idempotency-Key with the same body answers the invoice it created; with another body
+ * 409. Concurrent requests with one key: the unique (studio, key) lets one insert win, the others read it.
+ */
+export async function submitInvoice(
+  em: EntityManager,
+  user: AccessTokenClaims,
+  body: unknown,
+  idempotencyKey: string | undefined,
+): Promise<SubmitOutcome> {
+  const file = receiveFile(body)
+  const earlier = async () => {
+    if (idempotencyKey === undefined) return undefined
+    const invoice = await em.fork().findOne(Invoice, { studioId: user.studio, idempotencyKey })
+    if (invoice === null) return undefined
+    if (invoice.requestHash !== file.requestHash) {
+      throw new AppError(
+        InvoiceErrorCodes.IdempotencyKeyReused,
+        409,
+        'This Idempotency-Key was already used with a different request body; use a new key for a new invoice',
+      )
+    }
+    return { kind: 'replay', invoice } as const
+  }
+  const replay = await earlier()
+  if (replay) return replay
+
+  const check = await checkSubmission(em, user, file)
+  if (!check.valid || !check.facts || !check.client || !check.format) {
+    // A concurrent request with the same key may have stored this very file meanwhile (then 00404 here).
+    const raced = check.issues.some((issue) => issue.code === '00404') ? await earlier() : undefined
+    if (raced) return raced
+    throw failedCheck(check)
+  }
+  const { facts, client, format } = check
+  try {
+    const invoice = await em
+      .fork()
+      .transactional((tx) =>
+        storeInvoice(tx, { studioId: user.studio, file, check: { facts, client, format }, idempotencyKey, at: new Date() }),
+      )
+    return { kind: 'created', invoice }
+  } catch (error) {
+    if (error instanceof UniqueConstraintViolationException) {
+      const raced = await earlier()
+      if (raced) return raced
+    }
+    throw error
+  }
+}
