@@ -8,6 +8,22 @@ import { createTestDatabase, startTestService, type TestDatabase, testRedisPrefi
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import pg from 'pg'
 
+/** The auth tables, the same on PostgreSQL (in schema auth) and in the embedded SQLite file. */
+const authTables = [
+  'app_user',
+  'audit_event',
+  'client',
+  'client_certificate',
+  'contract',
+  'contract_acceptance',
+  'mikro_orm_migrations',
+  'outbox_event',
+  'platform_secret',
+  'processed_job',
+  'refresh_token',
+  'studio',
+]
+
 describe('service migrations', () => {
   let database: TestDatabase
   const prefix = testRedisPrefix()
@@ -39,20 +55,7 @@ describe('service migrations', () => {
     await Promise.all([first.close(), second.close()])
 
     const tables = await tablesBySchema()
-    expect(tables.auth).toEqual([
-      'app_user',
-      'audit_event',
-      'client',
-      'client_certificate',
-      'contract',
-      'contract_acceptance',
-      'mikro_orm_migrations',
-      'outbox_event',
-      'platform_secret',
-      'processed_job',
-      'refresh_token',
-      'studio',
-    ])
+    expect(tables.auth).toEqual(authTables)
     expect(tables.fe_active).toEqual([
       'client_replica',
       'invoice',
@@ -93,20 +96,7 @@ describe('service migrations', () => {
       .execute<Array<{ name: string }>>("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name")
     const info = (await embedded.app.inject({ method: 'GET', url: '/info' })).json()
     await embedded.close()
-    expect(rows.map((row) => row.name)).toEqual([
-      'app_user',
-      'audit_event',
-      'client',
-      'client_certificate',
-      'contract',
-      'contract_acceptance',
-      'mikro_orm_migrations',
-      'outbox_event',
-      'platform_secret',
-      'processed_job',
-      'refresh_token',
-      'studio',
-    ])
+    expect(rows.map((row) => row.name)).toEqual(authTables)
     expect(info.database).toBe('sqlite')
   })
 })

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto'
-import { codeOfSdiMessage, parseSdiMessage, type SdiMessageCode } from '@fatturapa-hub/fatturapa'
+import { canonicalIdentificativoSdI, codeOfSdiMessage, parseSdiMessage, type SdiMessageCode } from '@fatturapa-hub/fatturapa'
 import type { OperationId } from '@fatturapa-hub/sdicoop'
 import { type EntityManager, UniqueConstraintViolationException } from '@mikro-orm/core'
 import { type SdiChannel, SdiInboundMessage, SdiInboundMessageEntity } from './inbound-message.entity.js'
@@ -70,7 +70,7 @@ export function readInboundMessage(
   const expected = expectedMessageCode[operation]
   if (expected !== undefined && expected !== code)
     problems.push(`${operation} carries a ${code} message (${parsed.type}), expected ${expected}`)
-  if (canonicalId(parsed.IdentificativoSdI) !== canonicalId(identificativoSdI)) {
+  if (canonicalIdentificativoSdI(parsed.IdentificativoSdI) !== canonicalIdentificativoSdI(identificativoSdI)) {
     problems.push(`IdentificativoSdI ${parsed.IdentificativoSdI} of the message differs from ${identificativoSdI} of the SOAP request`)
   }
   if (invoiceSha256 !== undefined && 'Hash' in parsed && parsed.Hash !== undefined && parsed.Hash.toLowerCase() !== invoiceSha256) {
@@ -82,11 +82,6 @@ export function readInboundMessage(
     messageVocabulary: parsed.vocabulary,
     parseError: problems.length > 0 ? problems.join('; ') : null,
   }
-}
-
-function canonicalId(value: string): string {
-  const trimmed = value.trim()
-  return /^\d+$/.test(trimmed) ? trimmed.replace(/^0+(?=\d)/, '') : trimmed
 }
 
 /**

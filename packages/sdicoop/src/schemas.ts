@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { ParseOption, XmlDocument, type XmlElement, XmlValidateError, XsdValidator } from 'libxml2-wasm'
+import { compileXsdFile } from '@fatturapa-hub/fatturapa'
+import { type XmlElement, XmlValidateError, type XsdValidator } from 'libxml2-wasm'
 import { SoapError } from './errors.js'
 import { SoapNamespaces } from './namespaces.js'
 
@@ -21,15 +21,7 @@ export function bodyValidator(namespace: string): XsdValidator {
   if (validator) return validator
   const file = bodySchemaFiles[namespace]
   if (!file) throw new SoapError('SOAP_UNKNOWN_OPERATION', `No SDICoop schema for namespace ${namespace}`)
-  const schemaDocument = XmlDocument.fromBuffer(readFileSync(`${schemaDirectory}${file}`), {
-    url: file,
-    option: ParseOption.XML_PARSE_NONET | ParseOption.XML_PARSE_NO_XXE,
-  })
-  try {
-    validator = XsdValidator.fromDoc(schemaDocument)
-  } finally {
-    schemaDocument.dispose()
-  }
+  validator = compileXsdFile(`${schemaDirectory}${file}`)
   validators.set(namespace, validator)
   return validator
 }

@@ -1,6 +1,7 @@
 export { type BuildSdiMessageOptions, buildSdiMessage } from './build.js'
 export { SdiMessageError, type SdiMessageErrorCode } from './errors.js'
 export { parseSdiMessageFileName, type SdiMessageFileName, sdiMessageFileName } from './file-name.js'
+export { canonicalIdentificativoSdI } from './identificativo.js'
 export type * from './model.js'
 export { parseSdiMessage } from './parse.js'
 export { type SdiSchemaIssue, type SdiSchemaResult, sdiMessageSchemaFiles, validateSdiMessage } from './schema.js'

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { ParseOption, XmlBufferInputProvider, XmlDocument, XsdValidator, xmlRegisterInputProvider } from 'libxml2-wasm'
+import { XmlBufferInputProvider, type XsdValidator, xmlRegisterInputProvider } from 'libxml2-wasm'
+import { compileXsdFile } from '../xml/xsd.js'
 import type { InvoiceFormat } from './issues.js'
 
 /** Folder of the schemas written for this package (shipped with it, next to `dist`). */
@@ -44,15 +45,7 @@ export function compiledSchema(file: string): XsdValidator {
   let validator = validators.get(file)
   if (!validator) {
     registerSchemaProvider()
-    const schemaDocument = XmlDocument.fromBuffer(readFileSync(`${schemaDirectory}${file}`), {
-      url: file,
-      option: ParseOption.XML_PARSE_NONET | ParseOption.XML_PARSE_NO_XXE,
-    })
-    try {
-      validator = XsdValidator.fromDoc(schemaDocument)
-    } finally {
-      schemaDocument.dispose()
-    }
+    validator = compileXsdFile(`${schemaDirectory}${file}`)
     validators.set(file, validator)
   }
   return validator

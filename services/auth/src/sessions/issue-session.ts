@@ -1,10 +1,10 @@
-import { AppError, effectivePermissions } from '@fatturapa-hub/shared'
+import { effectivePermissions } from '@fatturapa-hub/shared'
 import type { EntityManager } from '@mikro-orm/core'
-import { Client } from '../clients/client.entity.js'
 import { pendingContracts } from '../contracts/pending.js'
 import type { AuthRuntime } from '../runtime.js'
 import { type AccessTokenInput, issueAccessToken, issueRefreshToken } from '../tokens/index.js'
 import type { User } from '../users/user.entity.js'
+import { integrationCertificateHolder } from './client-certificate.js'
 import { passwordExpired } from './password-expiry.js'
 
 export interface IssuedSession {
@@ -20,14 +20,7 @@ export interface IssuedSession {
 /** The claims of a user as they are now: called at every sign-in and refresh, never copied from an old token. */
 export async function accessTokenInputFor(em: EntityManager, user: User, now = new Date()): Promise<AccessTokenInput> {
   const { permissions } = effectivePermissions(user.kind, user.classes)
-  let partitaIva: string | undefined
-  if (user.kind === 'integration') {
-    const client = user.clientId === null ? null : await em.findOne(Client, { id: user.clientId, studioId: user.studioId })
-    if (client?.partitaIva == null) {
-      throw new AppError('INTEGRATION_CLIENT_MISSING', 409, 'The integration user is not linked to a client with a VAT number')
-    }
-    partitaIva = client.partitaIva
-  }
+  const partitaIva = user.kind === 'integration' ? (await integrationCertificateHolder(em, user)).partitaIva : undefined
   const mustChangePassword = user.kind !== 'integration' && (user.passwordIsSystem || passwordExpired(user, now))
   // Contracts come after the password change (seed, section 1.3): until then only that call works anyway.
   const contractsPending = !mustChangePassword && (await pendingContracts(em, user)).length > 0

@@ -494,37 +494,26 @@ export class SdiEngine {
   }
 
   async #deliveryFailed(record: FileRecord, attempt: number): Promise<void> {
-    if (record.vocabulary === 'B2B') {
-      if (attempt < Schedules.b2bDelivery.attempts) {
-        this.#timer(
-          record,
-          this.clock.after(Schedules.b2bDelivery.intervalMs, `deliver ${record.identificativoSdI} #${attempt + 1}`, () =>
-            this.#attemptDelivery(record, attempt + 1),
-          ),
-        )
-        return
-      }
-      return this.#deliveryImpossible(record, `Recapito non riuscito dopo ${attempt} tentativi`)
-    }
-    if (record.mcAt === undefined) {
-      if (attempt < Schedules.paDelivery.attempts) {
-        this.#timer(
-          record,
-          this.clock.after(Schedules.paDelivery.intervalMs, `deliver ${record.identificativoSdI} #${attempt + 1}`, () =>
-            this.#attemptDelivery(record, attempt + 1),
-          ),
-        )
+    // Before an MC, each flow has its own schedule of attempts; once exhausted, B2B is final and PA gets an MC.
+    if (record.vocabulary === 'B2B' || record.mcAt === undefined) {
+      const schedule = record.vocabulary === 'B2B' ? Schedules.b2bDelivery : Schedules.paDelivery
+      if (attempt < schedule.attempts) {
+        this.#retryDelivery(record, attempt, this.clock.nowMs() + schedule.intervalMs)
         return
       }
       await this.#deliveryImpossible(record, `Recapito non riuscito dopo ${attempt} tentativi`)
+      if (record.vocabulary === 'B2B') return
     }
+    // PA after the MC: SDI keeps trying until the AT ends it.
     const next = this.clock.nowMs() + Schedules.paRetryAfterMc.intervalMs
-    if (record.mcAt !== undefined && next < record.mcAt + Schedules.attestazioneAfterMcMs) {
-      this.#timer(
-        record,
-        this.clock.schedule(next, `deliver ${record.identificativoSdI} #${attempt + 1}`, () => this.#attemptDelivery(record, attempt + 1)),
-      )
-    }
+    if (record.mcAt !== undefined && next < record.mcAt + Schedules.attestazioneAfterMcMs) this.#retryDelivery(record, attempt, next)
+  }
+
+  #retryDelivery(record: FileRecord, attempt: number, at: number): void {
+    this.#timer(
+      record,
+      this.clock.schedule(at, `deliver ${record.identificativoSdI} #${attempt + 1}`, () => this.#attemptDelivery(record, attempt + 1)),
+    )
   }
 
   /** B2B: final RicevutaImpossibilitaRecapito. PA: NotificaMancataConsegna now, AttestazioneTrasmissioneFattura 10 days later. */

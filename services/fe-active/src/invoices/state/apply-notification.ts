@@ -1,6 +1,6 @@
+import { canonicalIdentificativoSdI } from '@fatturapa-hub/fatturapa'
 import { type InvoiceState, invoiceStateLabels, isFinalState, InvoiceState as S, type SdiFlow } from './invoice-state.js'
 import {
-  canonicalSdiId,
   type InvoiceReference,
   type NotificationCode,
   notificationCodeOf,
@@ -267,11 +267,11 @@ type TransmissionMatch =
   | { kind: 'anomaly'; reason: 'no-transmission' | 'other-transmission'; detail: string }
 
 function matchTransmission(current: InvoiceStateSnapshot, notification: ParsedNotification): TransmissionMatch {
-  const id = canonicalSdiId(notification.IdentificativoSdI)
+  const id = canonicalIdentificativoSdI(notification.IdentificativoSdI)
   const fileName = notificationFileName(notification)
   const same = (record: TransmissionRecord) =>
     record.identificativoSdI !== undefined
-      ? canonicalSdiId(record.identificativoSdI) === id
+      ? canonicalIdentificativoSdI(record.identificativoSdI) === id
       : fileName !== undefined && record.fileName === fileName
   const previous = current.previousTransmissions?.find((record) => record.identificativoSdI !== undefined && same(record))
   if (previous) {

@@ -1,4 +1,11 @@
-import { codeOfSdiMessage, type ErroreB2B, type RiferimentoFattura, type SdiMessage, type SdiMessageCode } from '@fatturapa-hub/fatturapa'
+import {
+  canonicalIdentificativoSdI,
+  codeOfSdiMessage,
+  type ErroreB2B,
+  type RiferimentoFattura,
+  type SdiMessage,
+  type SdiMessageCode,
+} from '@fatturapa-hub/fatturapa'
 
 /** The parsed SDI messages this module reads: exactly what `parseSdiMessage` of @fatturapa-hub/fatturapa returns. */
 export type ParsedNotification = SdiMessage
@@ -19,15 +26,9 @@ export function notificationCodeOf(notification: ParsedNotification): Notificati
 export function notificationKey(notification: ParsedNotification): string {
   const prefix = `${notification.vocabulary}:${notificationCodeOf(notification)}`
   if (notification.type === 'NotificaEsitoCommittente') {
-    return `${prefix}:${notification.MessageIdCommittente?.trim() ?? `${canonicalSdiId(notification.IdentificativoSdI)}-${notification.Esito}`}`
+    return `${prefix}:${notification.MessageIdCommittente?.trim() ?? `${canonicalIdentificativoSdI(notification.IdentificativoSdI)}-${notification.Esito}`}`
   }
   return `${prefix}:${notification.MessageId.trim()}`
-}
-
-/** PA IdentificativoSdI values are integers and may arrive zero-padded; B2B ones are opaque strings. */
-export function canonicalSdiId(value: string): string {
-  const trimmed = value.trim()
-  return /^\d+$/.test(trimmed) ? trimmed.replace(/^0+(?=\d)/, '') : trimmed
 }
 
 /** The invoice file the message is about, when it names it (NE carries it too; EC and SE do not). */

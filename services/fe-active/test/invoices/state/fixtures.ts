@@ -36,7 +36,7 @@ export const msg = {
     ...common(o.id),
     DataOraRicezione: T0,
     DataOraConsegna: o.consegna ?? T1,
-    Destinatario: { Codice: 'UFXXXX', Descrizione: 'Ufficio' },
+    Destinatario: { Codice: 'UF6PLA', Descrizione: 'Ufficio' },
   }),
   nsPA: (o: { id?: string; codes?: string[] } = {}): NotificaScarto => ({
     vocabulary: 'PA',
@@ -68,7 +68,7 @@ export const msg = {
     type: 'AttestazioneTrasmissioneFattura',
     ...common(o.id),
     DataOraRicezione: T0,
-    Destinatario: { Codice: 'UFXXXX', Descrizione: 'Ufficio' },
+    Destinatario: { Codice: 'UF6PLA', Descrizione: 'Ufficio' },
     HashFileOriginale: 'ab'.repeat(32),
   }),
   mtPA: (): MetadatiInvioFile => ({
@@ -76,7 +76,7 @@ export const msg = {
     type: 'MetadatiInvioFile',
     IdentificativoSdI: ID,
     NomeFile: FILE,
-    CodiceDestinatario: 'UFXXXX',
+    CodiceDestinatario: 'UF6PLA',
     Formato: 'FPA12',
     TentativiInvio: 1,
     MessageId: nextId(),
