@@ -64,6 +64,10 @@ describe('service migrations', () => {
       'mikro_orm_migrations',
       'processed_job',
       'sdi_inbound_message',
+      'sdi_message_application',
+      'sdi_transmission',
+      'studio_settings',
+      'transmitter_progressivo',
     ])
     expect(tables.public).toBeUndefined()
   })

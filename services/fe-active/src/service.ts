@@ -9,6 +9,15 @@ import { Migration20261123000000Init } from './migrations/Migration2026112300000
 import { Migration20261201120000SdiInbox } from './migrations/Migration20261201120000SdiInbox.js'
 import { Migration20261215000000ClientReplica } from './migrations/Migration20261215000000ClientReplica.js'
 import { Migration20261216000000Invoices } from './migrations/Migration20261216000000Invoices.js'
+import { Migration20261217000000Transmission } from './migrations/Migration20261217000000Transmission.js'
+import type { FeatureModule } from './module.js'
+import { panelModule } from './panel/module.js'
+import { StudioSettingsEntity } from './settings/studio-settings.entity.js'
+import { signingModule } from './signing/module.js'
+import { SdiMessageApplicationEntity, SdiTransmissionEntity, TransmitterProgressivoEntity } from './transmission/transmission.entity.js'
+import { webhooksModule } from './webhooks/module.js'
+
+const features: readonly FeatureModule[] = [signingModule, panelModule, webhooksModule]
 
 export const service: ServiceDefinition<Config> = {
   name: 'fe-active',
@@ -16,18 +25,36 @@ export const service: ServiceDefinition<Config> = {
   version: '0.1.0',
   tags: [
     { name: 'invoices', description: 'Outgoing invoices submitted by the ERP: checks, storage, state and history' },
+    { name: 'panel', description: 'Pannello Fattura Elettronica Attiva: the operators’ search and the invoice renderings' },
+    { name: 'signing', description: 'Signing certificates (PKCS#12) of the clients and of the intermediary, and signed files' },
+    { name: 'settings', description: 'Parametri Generali Fattura Elettronica Attiva of the studio' },
+    { name: 'webhooks', description: 'Webhook subscriptions of the ERPs, their deliveries, and the changes feed' },
     { name: 'sdi', description: 'SDICoop TrasmissioneFatture endpoint, called by SDI with its notifications (mutual TLS)' },
   ],
   configSchema: ConfigSchema,
-  entities: [SdiInboundMessageEntity, ClientReplicaEntity, InvoiceEntity, InvoiceIdentityEntity, InvoiceEventEntity],
+  entities: [
+    SdiInboundMessageEntity,
+    ClientReplicaEntity,
+    InvoiceEntity,
+    InvoiceIdentityEntity,
+    InvoiceEventEntity,
+    SdiTransmissionEntity,
+    TransmitterProgressivoEntity,
+    SdiMessageApplicationEntity,
+    StudioSettingsEntity,
+    ...features.flatMap((feature) => feature.entities),
+  ],
   migrations: [
     { name: 'Migration20261123000000Init', class: Migration20261123000000Init },
     { name: 'Migration20261201120000SdiInbox', class: Migration20261201120000SdiInbox },
     { name: 'Migration20261215000000ClientReplica', class: Migration20261215000000ClientReplica },
     { name: 'Migration20261216000000Invoices', class: Migration20261216000000Invoices },
-  ],
+    { name: 'Migration20261217000000Transmission', class: Migration20261217000000Transmission },
+    ...features.flatMap((feature) => feature.migrations),
+  ].sort((a, b) => a.name.localeCompare(b.name)),
   routes: async (app, { config }) => {
     await app.register(invoicesRoutes)
+    for (const feature of features) if (feature.routes) await app.register(feature.routes, { config })
     // Production: only over the mutual-TLS listener; SDI_INBOUND_PLAIN_HTTP: on this port; otherwise absent.
     const inbound = sdiInboundMode(config)
     if (inbound.kind !== 'off') {
@@ -37,15 +64,16 @@ export const service: ServiceDefinition<Config> = {
       })
     }
   },
-  // The replica of auth's clients (client_replica), so fe-active never asks auth synchronously.
-  workers: ({ config, orm, logger }) => [
+  workers: (context) => [
+    // The replica of auth's clients (client_replica), so fe-active never asks auth synchronously.
     startWorker({
       queue: Queues.Clients,
       handlers: { 'client.changed': applyClientChanged },
-      redisUrl: config.REDIS_URL,
-      prefix: config.REDIS_PREFIX,
-      orm,
-      logger,
+      redisUrl: context.config.REDIS_URL,
+      prefix: context.config.REDIS_PREFIX,
+      orm: context.orm,
+      logger: context.logger,
     }),
+    ...features.flatMap((feature) => feature.workers?.(context) ?? []),
   ],
 }

@@ -27,6 +27,12 @@ export interface StartWorkerOptions<Q extends QueueName> {
   orm: Orm
   logger: Logger
   concurrency?: number
+  /**
+   * Default true: each job runs in one transaction with its `processed_job` row. False for handlers that call
+   * other systems between their own commits (an SDI transmission must not hold a transaction open during the
+   * call): they get a plain fork and are idempotent by their own records.
+   */
+  transactional?: boolean
 }
 
 /**
@@ -36,7 +42,8 @@ export interface StartWorkerOptions<Q extends QueueName> {
  * (stalled worker, crash after commit) is skipped instead of applied twice.
  */
 export interface RunningWorker {
-  worker: Worker
+  /** The queue consumer's name, or the name of a periodic loop of the worker role (a relay, a sweeper). */
+  name: string
   /** Waits for active jobs to finish, then disconnects. */
   close(): Promise<void>
 }
@@ -59,6 +66,11 @@ export function startWorker<Q extends QueueName>(options: StartWorkerOptions<Q>)
         throw new UnrecoverableError(`invalid payload: ${problems.join('; ')}`)
       }
       const handler = handlers[job.name] as unknown as JobHandler<JobsOfQueue<Q>>
+      if (options.transactional === false) {
+        await handler(job.data as JobData<JobsOfQueue<Q>>, { em: options.orm.em.fork(), log: jobLog, job })
+        jobLog.info({ attempt: job.attemptsMade + 1 }, 'job processed')
+        return
+      }
       const processed = await options.orm.em.fork().transactional(async (em) => {
         if (await em.findOne(ProcessedJob, { jobId: String(job.id) })) return false
         await handler(job.data as JobData<JobsOfQueue<Q>>, { em, log: jobLog, job })
@@ -79,7 +91,7 @@ export function startWorker<Q extends QueueName>(options: StartWorkerOptions<Q>)
   })
   worker.on('error', (error) => log.error({ err: error }, 'worker error'))
   return {
-    worker,
+    name: worker.name,
     async close() {
       await worker.close()
       connection.disconnect()

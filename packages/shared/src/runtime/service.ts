@@ -187,7 +187,7 @@ export async function runServiceWorkers<C extends ServiceConfig>(definition: Ser
     producer.connectInBackground()
     const mailer = mailerFor(config, logger)
     const workers = definition.workers({ config, orm, logger, producer, mailer })
-    logger.info({ queues: workers.map((running) => running.worker.name) }, 'workers started')
+    logger.info({ queues: workers.map((running) => running.name) }, 'workers started')
     return async () => {
       await Promise.all(workers.map((running) => running.close()))
       mailer?.close()

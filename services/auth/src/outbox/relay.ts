@@ -116,12 +116,9 @@ export class OutboxRelay {
     await this.running
   }
 
-  /**
-   * The relay as one of the worker role's processes, closed with the queue consumers. It has no BullMQ worker:
-   * the worker role reads only its name, for the start-up log.
-   */
+  /** The relay as one of the worker role's processes, closed with the queue consumers. */
   asRunningWorker(): RunningWorker {
-    return { worker: { name: 'outbox-relay' } as RunningWorker['worker'], close: () => this.close() }
+    return { name: 'outbox-relay', close: () => this.close() }
   }
 
   private async publish(em: EntityManager, row: OutboxEvent): Promise<'published' | 'failed' | 'unreachable'> {

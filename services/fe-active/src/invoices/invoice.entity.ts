@@ -1,4 +1,4 @@
-import { EntitySchema } from '@mikro-orm/core'
+import { EntitySchema, OptionalProps } from '@mikro-orm/core'
 import type { InvoiceState, InvoiceStateSnapshot, SdiFlow } from './state/index.js'
 
 export type InvoiceFormat = 'FPA12' | 'FPR12' | 'FSM10'
@@ -7,6 +7,14 @@ export type InvoiceContentKind = 'xml' | 'p7m'
 
 /** An outgoing invoice file (one FatturaElettronica, possibly a lot of several bodies) of a client of a studio. */
 export class Invoice {
+  declare [OptionalProps]?:
+    | 'signedFile'
+    | 'signedAt'
+    | 'fileName'
+    | 'identificativoSdI'
+    | 'transmittedAt'
+    | 'transmissionAttempts'
+    | 'nextActionAt'
   id!: string
   studioId!: string
   /** The client (soggetto) in auth whose partita IVA is the CedentePrestatore's. */
@@ -32,6 +40,18 @@ export class Invoice {
   file!: Buffer
   fileSha256!: string
   contentKind!: InvoiceContentKind
+  /** The CAdES `.p7m` signed by fe-active (server-side signing); null for files that arrive signed or need none. */
+  signedFile: Buffer | null = null
+  signedAt: Date | null = null
+  /** Name of the current transmission's file (`IT01234567890_0001A.xml[.p7m]`), once one was started. */
+  fileName: string | null = null
+  /** SDI's id of the current transmission, once SDI answered or a notification told it. */
+  identificativoSdI: string | null = null
+  transmittedAt: Date | null = null
+  /** Transmissions started for the invoice (each has a row in sdi_transmission). */
+  transmissionAttempts = 0
+  /** When the worker must look at the invoice again (retry after backoff, end of a reconciliation wait). */
+  nextActionAt: Date | null = null
   idempotencyKey!: string | null
   /** SHA-256 of the request that created the invoice, compared on an Idempotency-Key replay. */
   requestHash!: string | null
@@ -69,6 +89,13 @@ export const InvoiceEntity = new EntitySchema<Invoice>({
     file: { type: 'blob', lazy: true },
     fileSha256: { type: 'string', columnType: 'char(64)' },
     contentKind: { type: 'string', columnType: 'varchar(3)' },
+    signedFile: { type: 'blob', lazy: true, nullable: true },
+    signedAt: { type: 'datetime', nullable: true },
+    fileName: { type: 'string', columnType: 'varchar(60)', nullable: true },
+    identificativoSdI: { type: 'string', fieldName: 'identificativo_sdi', columnType: 'varchar(36)', nullable: true },
+    transmittedAt: { type: 'datetime', nullable: true },
+    transmissionAttempts: { type: 'integer', default: 0 },
+    nextActionAt: { type: 'datetime', nullable: true },
     idempotencyKey: { type: 'string', columnType: 'varchar(200)', nullable: true },
     requestHash: { type: 'string', columnType: 'char(64)', nullable: true },
     createdAt: { type: 'datetime' },
@@ -108,17 +135,24 @@ export const InvoiceIdentityEntity = new EntitySchema<InvoiceIdentityRow>({
   },
 })
 
-export type InvoiceEventKind = 'created'
-
-/** One entry of an invoice's history: what happened, and the state before and after. */
+/**
+ * One entry of an invoice's history: what happened, and the state before and after. Written in the transaction
+ * of the change, it is also the outbox of everything that follows a change: the dispatcher gives committed events
+ * their position in the studio's changes feed (`feedSeq`, in commit order) and fans them out to webhooks, e-mails
+ * and the domain queues (`dispatchedAt`).
+ */
 export class InvoiceEvent {
+  declare [OptionalProps]?: 'feedSeq' | 'dispatchedAt'
   id!: string
   invoiceId!: string
+  studioId!: string
   at!: Date
   kind!: string
   fromState!: InvoiceState | null
   toState!: InvoiceState
   details!: Record<string, unknown>
+  feedSeq: string | null = null
+  dispatchedAt: Date | null = null
 }
 
 export const InvoiceEventEntity = new EntitySchema<InvoiceEvent>({
@@ -128,10 +162,13 @@ export const InvoiceEventEntity = new EntitySchema<InvoiceEvent>({
   properties: {
     id: { type: 'uuid', primary: true },
     invoiceId: { type: 'uuid' },
+    studioId: { type: 'uuid' },
     at: { type: 'datetime' },
     kind: { type: 'string', columnType: 'varchar(40)' },
     fromState: { type: 'string', columnType: 'varchar(20)', nullable: true },
     toState: { type: 'string', columnType: 'varchar(20)' },
     details: { type: 'json' },
+    feedSeq: { type: 'bigint', nullable: true },
+    dispatchedAt: { type: 'datetime', nullable: true },
   },
 })

@@ -210,6 +210,7 @@ export async function storeInvoice(em: EntityManager, input: NewInvoiceInput): P
   em.create(InvoiceEvent, {
     id: randomUUID(),
     invoiceId: invoice.id,
+    studioId: input.studioId,
     at: input.at,
     kind: 'created',
     fromState: null,

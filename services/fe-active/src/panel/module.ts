@@ -1,0 +1,7 @@
+import type { FeatureModule } from '../module.js'
+
+export const panelModule: FeatureModule = {
+  name: 'panel',
+  entities: [],
+  migrations: [],
+}
