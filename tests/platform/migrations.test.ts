@@ -58,6 +58,7 @@ describe('service migrations', () => {
     expect(tables.auth).toEqual(authTables)
     expect(tables.fe_active).toEqual([
       'client_replica',
+      'client_signing_preferences',
       'invoice',
       'invoice_event',
       'invoice_identity',
@@ -66,8 +67,12 @@ describe('service migrations', () => {
       'sdi_inbound_message',
       'sdi_message_application',
       'sdi_transmission',
+      'signing_credential',
       'studio_settings',
       'transmitter_progressivo',
+      'webhook_delivery',
+      'webhook_delivery_attempt',
+      'webhook_subscription',
     ])
     expect(tables.public).toBeUndefined()
   })

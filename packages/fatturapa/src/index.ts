@@ -27,6 +27,7 @@ export {
 } from './model/index.js'
 export * from './names/index.js'
 export * from './notifications/index.js'
+export { type InvoiceView, invoiceView, renderInvoiceHtml, renderInvoicePdf, renderViewHtml, renderViewPdf } from './render/index.js'
 export * from './signature/index.js'
 export * from './validation/index.js'
 export { maxInvoiceBytes, parseUntrustedXml, XmlInputError } from './xml/parse.js'

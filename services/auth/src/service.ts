@@ -11,6 +11,7 @@ import { Migration20261123000100AuditEvent } from './migrations/Migration2026112
 import { Migration20261201000000Accounts } from './migrations/Migration20261201000000Accounts.js'
 import { Migration20261201000100AuditStudioSeqIndex } from './migrations/Migration20261201000100AuditStudioSeqIndex.js'
 import { Migration20261215000000Outbox } from './migrations/Migration20261215000000Outbox.js'
+import { startStudioNotificationWorker } from './notifications/studio-notification.job.js'
 import { OutboxEventEntity } from './outbox/outbox-event.entity.js'
 import { startOutboxRelay } from './outbox/relay.js'
 import { authRoutes } from './routes/index.js'
@@ -55,7 +56,7 @@ export const service: ServiceDefinition<Config> = {
     { name: 'Migration20261215000000Outbox', class: Migration20261215000000Outbox },
   ],
   routes: authRoutes,
-  workers: ({ config, orm, logger, producer }) => [
+  workers: ({ config, orm, logger, producer, mailer }) => [
     // Concurrency 1: the audit log is one hash chain, appended in order.
     startWorker({
       queue: Queues.Audit,
@@ -68,5 +69,7 @@ export const service: ServiceDefinition<Config> = {
     }),
     // Publishes the outbox (client.changed on platform.clients, and client backfills) at start and every second.
     startOutboxRelay({ orm, producer, logger }).asRunningWorker(),
+    // E-mails to the users of a class of a studio (fe-active's notification class on rejected invoices…).
+    startStudioNotificationWorker({ config, orm, logger, producer, mailer }),
   ],
 }

@@ -14,6 +14,9 @@ import type { FeatureModule } from './module.js'
 import { panelModule } from './panel/module.js'
 import { StudioSettingsEntity } from './settings/studio-settings.entity.js'
 import { signingModule } from './signing/module.js'
+import { createSignInvoiceJob, startSigningSweeper } from './signing/sign-invoice.js'
+import { transmissionWorkers } from './transmission/module.js'
+import { transmissionRoutes } from './transmission/routes.js'
 import { SdiMessageApplicationEntity, SdiTransmissionEntity, TransmitterProgressivoEntity } from './transmission/transmission.entity.js'
 import { webhooksModule } from './webhooks/module.js'
 
@@ -54,6 +57,7 @@ export const service: ServiceDefinition<Config> = {
   ].sort((a, b) => a.name.localeCompare(b.name)),
   routes: async (app, { config }) => {
     await app.register(invoicesRoutes)
+    await app.register(transmissionRoutes)
     for (const feature of features) if (feature.routes) await app.register(feature.routes, { config })
     // Production: only over the mutual-TLS listener; SDI_INBOUND_PLAIN_HTTP: on this port; otherwise absent.
     const inbound = sdiInboundMode(config)
@@ -61,6 +65,12 @@ export const service: ServiceDefinition<Config> = {
       await app.register(trasmissioneFattureEndpoint, {
         transport: inbound.kind === 'tls' ? 'tls' : 'any',
         operationId: 'fe-active.sdiTrasmissioneFatture',
+        // Fast path only: the transmission sweeper queues any stored message that has not been applied.
+        onStored: (stored, request) =>
+          app.jobs.enqueue('sdi.message.apply', { v: 1, messageId: stored.message.id, requestId: String(request.id) }).then(
+            () => undefined,
+            (error: unknown) => request.log.warn({ err: error }, 'SDI message not queued now; the sweeper will queue it'),
+          ),
       })
     }
   },
@@ -74,6 +84,8 @@ export const service: ServiceDefinition<Config> = {
       orm: context.orm,
       logger: context.logger,
     }),
+    ...transmissionWorkers(context, createSignInvoiceJob({ producer: context.producer, secret: context.config.SIGNING_SECRET })),
+    startSigningSweeper(context),
     ...features.flatMap((feature) => feature.workers?.(context) ?? []),
   ],
 }

@@ -123,7 +123,10 @@ export type WebhookDeliverV1 = Static<typeof WebhookDeliverV1Schema>
 export const StudioNotificationV1Schema = payload(1, {
   notificationId: Id('Unique id of the notification: the job id derives from it, so it is mailed once.'),
   studioId: Uuid('The studio in auth.'),
-  userClassId: Uuid('The user class whose enabled users receive the e-mail.'),
+  userClass: Type.String({
+    pattern: '^[a-z0-9-]{1,50}$',
+    description: 'Code of the user class (auth userClasses) whose enabled users of the studio receive the e-mail.',
+  }),
   subject: Type.String({ minLength: 1, maxLength: 250 }),
   text: Type.String({ minLength: 1, maxLength: 20000 }),
   /** What the notification is about, for the audit and for links. */

@@ -19,6 +19,8 @@ export interface BodyFacts {
 export interface InvoiceFacts {
   format: InvoiceFormat
   cedente: { idPaese: string; idCodice: string }
+  /** DatiTrasmissione/IdTrasmittente (IdPaese + IdCodice): the prefix of the file name sent to SDI. */
+  trasmittente: string
   bodies: BodyFacts[]
   destinatario: {
     denominazione: string | null
@@ -51,6 +53,7 @@ function ordinaryFacts(model: FatturaElettronica, format: InvoiceFormat): Invoic
   return {
     format,
     cedente: { idPaese: cedente.IdPaese, idCodice: cedente.IdCodice },
+    trasmittente: `${header.DatiTrasmissione.IdTrasmittente.IdPaese}${header.DatiTrasmissione.IdTrasmittente.IdCodice}`,
     bodies,
     destinatario: {
       denominazione: anagrafica.Denominazione ?? joinName(anagrafica.Nome, anagrafica.Cognome),
@@ -95,6 +98,7 @@ function simplifiedFacts(xml: Uint8Array): InvoiceFacts {
     return {
       format: 'FSM10',
       cedente: iva(`${header}${local('CedentePrestatore', 'IdFiscaleIVA')}`) ?? { idPaese: '', idCodice: '' },
+      trasmittente: Object.values(iva(`${header}${local('DatiTrasmissione', 'IdTrasmittente')}`) ?? {}).join(''),
       bodies,
       destinatario: {
         denominazione:

@@ -20,6 +20,8 @@ export class Invoice {
   /** The client (soggetto) in auth whose partita IVA is the CedentePrestatore's. */
   clientId!: string
   cedentePartitaIva!: string
+  /** IdTrasmittente of the file (IdPaese + IdCodice): the file names sent to SDI start with it. */
+  transmitter!: string
   format!: InvoiceFormat
   flow!: SdiFlow
   state!: InvoiceState
@@ -58,6 +60,9 @@ export class Invoice {
   createdAt!: Date
   updatedAt!: Date
   version!: number
+  // Pannello Fattura Elettronica Attiva (panel/Migration20261218100000Panel): preservation state and amount in cents.
+  preservationState?: import('../panel/preservation-state.js').PreservationState
+  importoTotaleCents?: string | null
 }
 
 export const InvoiceEntity = new EntitySchema<Invoice>({
@@ -73,6 +78,7 @@ export const InvoiceEntity = new EntitySchema<Invoice>({
     studioId: { type: 'uuid' },
     clientId: { type: 'uuid' },
     cedentePartitaIva: { type: 'string', columnType: 'varchar(28)' },
+    transmitter: { type: 'string', columnType: 'varchar(30)' },
     format: { type: 'string', columnType: 'varchar(5)' },
     flow: { type: 'string', columnType: 'varchar(3)' },
     state: { type: 'string', columnType: 'varchar(20)' },
@@ -101,6 +107,9 @@ export const InvoiceEntity = new EntitySchema<Invoice>({
     createdAt: { type: 'datetime' },
     updatedAt: { type: 'datetime' },
     version: { type: 'integer', version: true, default: 1 },
+    // Pannello Fattura Elettronica Attiva (panel/Migration20261218100000Panel).
+    preservationState: { type: 'string', columnType: 'varchar(30)', default: 'DA_VERIFICARE' },
+    importoTotaleCents: { type: 'bigint', nullable: true },
   },
 })
 

@@ -12,7 +12,7 @@ import {
   toInvoiceView,
   ValidationReportSchema,
 } from './schemas.js'
-import { checkSubmission, InvoiceErrorCodes, receiveFile, submitInvoice } from './submission.js'
+import { checkSubmission, InvoiceErrorCodes, receiveFile, startProcessing, submitInvoice } from './submission.js'
 
 const fileTypes = ['application/xml', 'text/xml', 'application/pkcs7-mime', 'application/octet-stream']
 const consumes = ['application/xml', 'application/pkcs7-mime', 'application/octet-stream', 'application/json']
@@ -27,8 +27,9 @@ export const invoicesRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   const findInvoice = async (studioId: string, id: string) => {
     const invoice = await app.orm.em.findOne(Invoice, { id, studioId })
-    // Another studio's id answers as an unknown one.
-    if (invoice === null) throw new AppError(InvoiceErrorCodes.InvoiceNotFound, 404, `No invoice ${id} in your studio`)
+    // Another studio's id answers as an unknown one; so does a deleted invoice.
+    if (invoice === null || invoice.stateSnapshot.deleted)
+      throw new AppError(InvoiceErrorCodes.InvoiceNotFound, 404, `No invoice ${id} in your studio`)
     return invoice
   }
 
@@ -52,7 +53,10 @@ export const invoicesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const user = authenticatedUser(request)
       const outcome = await submitInvoice(app.orm.em, user, request.body, request.headers['idempotency-key'])
       if (outcome.kind === 'replay') reply.header('idempotent-replay', 'true').code(200)
-      else reply.code(201)
+      else {
+        reply.code(201)
+        await startProcessing(app.jobs, outcome.invoice, request.log, String(request.id))
+      }
       return toInvoiceView(outcome.invoice)
     },
   )

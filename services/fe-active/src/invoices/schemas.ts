@@ -56,7 +56,40 @@ export const InvoiceViewSchema = Type.Object(
     file: Type.Object({
       contentKind: Type.Union([Type.Literal('xml'), Type.Literal('p7m')]),
       sha256: Type.String(),
+      signedByService: Type.Boolean({ description: 'fe-active signed the file (CAdES) before transmitting it.' }),
     }),
+    sdi: Type.Object(
+      {
+        fileName: Type.Union([Type.String(), Type.Null()], { description: 'Name of the file of the current transmission.' }),
+        identificativoSdI: Type.Union([Type.String(), Type.Null()]),
+        transmittedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+        receivedAt: Type.Union([Type.String(), Type.Null()], { description: 'T0: SDI’s DataOraRicezione.' }),
+        deliveredAt: Type.Union([Type.String(), Type.Null()], { description: 'T1: the earliest DataOraConsegna of an RC.' }),
+        transmissionAttempts: Type.Integer({ minimum: 0 }),
+        nextAttemptAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+          description: 'ERRORE IN INVIO: when the worker tries again (automatic retry, or the end of the reconciliation wait).',
+        }),
+        transportError: Type.Union([
+          Type.Object({ kind: Type.String(), message: Type.Optional(Type.String()), ambiguous: Type.Boolean() }),
+          Type.Null(),
+        ]),
+        rejection: Type.Union(
+          [
+            Type.Array(
+              Type.Object({
+                code: Type.String(),
+                description: Type.String(),
+                suggestion: Type.Optional(Type.String()),
+                suggestionSource: Type.Optional(Type.Union([Type.Literal('sdi'), Type.Literal('fe-active')])),
+              }),
+            ),
+            Type.Null(),
+          ],
+          { description: 'SCARTATA: the errors of the NS with their suggestions.' },
+        ),
+      },
+      { description: 'The transmission to SDI and its outcome so far.' },
+    ),
     idempotencyKey: Type.Union([Type.String(), Type.Null()]),
     createdAt: Type.String({ format: 'date-time' }),
     updatedAt: Type.String({ format: 'date-time' }),
@@ -84,7 +117,18 @@ export const InvoiceViewSchema = Type.Object(
           pecDestinatario: null,
         },
         importoTotale: '122.00',
-        file: { contentKind: 'xml', sha256: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855' },
+        file: { contentKind: 'xml', sha256: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', signedByService: false },
+        sdi: {
+          fileName: null,
+          identificativoSdI: null,
+          transmittedAt: null,
+          receivedAt: null,
+          deliveredAt: null,
+          transmissionAttempts: 0,
+          nextAttemptAt: null,
+          transportError: null,
+          rejection: null,
+        },
         idempotencyKey: 'erp-2026-000123',
         createdAt: '2026-12-01T10:00:00.000Z',
         updatedAt: '2026-12-01T10:00:00.000Z',
@@ -170,7 +214,8 @@ export function toInvoiceView(invoice: Invoice): InvoiceView {
       pecDestinatario: invoice.pecDestinatario,
     },
     importoTotale: invoice.importoTotale,
-    file: { contentKind: invoice.contentKind, sha256: invoice.fileSha256 },
+    file: { contentKind: invoice.contentKind, sha256: invoice.fileSha256, signedByService: invoice.signedAt !== null },
+    sdi: sdiView(invoice),
     idempotencyKey: invoice.idempotencyKey,
     createdAt: invoice.createdAt.toISOString(),
     updatedAt: invoice.updatedAt.toISOString(),
@@ -180,4 +225,25 @@ export function toInvoiceView(invoice: Invoice): InvoiceView {
 
 export function toHistoryItem(event: InvoiceEvent) {
   return { at: event.at.toISOString(), kind: event.kind, fromState: event.fromState, toState: event.toState, details: event.details }
+}
+
+function sdiView(invoice: Invoice): InvoiceView['sdi'] {
+  const { transmission, transportError, rejection } = invoice.stateSnapshot
+  return {
+    fileName: invoice.fileName,
+    identificativoSdI: invoice.identificativoSdI,
+    transmittedAt: invoice.transmittedAt?.toISOString() ?? null,
+    receivedAt: transmission?.receivedAt ?? null,
+    deliveredAt: transmission?.deliveredAt ?? null,
+    transmissionAttempts: invoice.transmissionAttempts,
+    nextAttemptAt: invoice.nextActionAt?.toISOString() ?? null,
+    transportError: transportError
+      ? {
+          kind: transportError.kind,
+          ambiguous: transportError.ambiguous,
+          ...(transportError.message ? { message: transportError.message } : {}),
+        }
+      : null,
+    rejection: rejection ? rejection.errors.map((error) => ({ ...error })) : null,
+  }
 }

@@ -9,9 +9,13 @@ import {
   validateInvoice,
   validateInvoiceModel,
 } from '@fatturapa-hub/fatturapa'
-import { type AccessTokenClaims, AppError, ErrorCodes } from '@fatturapa-hub/shared'
+import { type AccessTokenClaims, AppError, ErrorCodes, type JobProducer } from '@fatturapa-hub/shared'
 import { type EntityManager, UniqueConstraintViolationException } from '@mikro-orm/core'
 import { ClientReplica } from '../clients/client-replica.entity.js'
+import { importoCents } from '../panel/amounts.js'
+import { assertSubmissionAllowed } from '../settings/submission-guard.js'
+import { signatureRequiredFor } from '../signing/sign-invoice.js'
+import { markDueForTransmission, requestTransmission, type WarnLog } from '../transmission/schedule.js'
 import { Invoice, type InvoiceContentKind, InvoiceEvent, type InvoiceFormat, InvoiceIdentityRow } from './invoice.entity.js'
 import { type InvoiceFacts, invoiceFacts } from './invoice-facts.js'
 import { createInvoiceState, InvoiceState, sdiFlowOfFormat } from './state/index.js'
@@ -160,6 +164,8 @@ export interface NewInvoiceInput {
   studioId: string
   file: ReceivedFile
   check: Required<Pick<CheckResult, 'facts' | 'client' | 'format'>>
+  /** FPA12 always, FPR12 when the client asked (see signatureRequiredFor); never for a file that arrives signed. */
+  signatureRequired: boolean
   idempotencyKey: string | undefined
   at: Date
 }
@@ -172,8 +178,7 @@ export async function storeInvoice(em: EntityManager, input: NewInvoiceInput): P
   const snapshot = createInvoiceState({
     flow,
     bodies: facts.bodies.map((body) => ({ number: body.numero, year: Number(body.data.slice(0, 4)) })),
-    // FPA12 must be signed (CAdES or XAdES); a .p7m arrives signed already.
-    signatureRequired: format === 'FPA12' && input.file.contentKind !== 'p7m',
+    signatureRequired: input.signatureRequired && input.file.contentKind !== 'p7m',
     at,
   })
   const first = facts.bodies[0] as (typeof facts.bodies)[number]
@@ -182,6 +187,7 @@ export async function storeInvoice(em: EntityManager, input: NewInvoiceInput): P
     studioId: input.studioId,
     clientId: client.clientId,
     cedentePartitaIva: facts.cedente.idCodice,
+    transmitter: facts.trasmittente,
     format,
     flow,
     state: snapshot.state,
@@ -195,6 +201,7 @@ export async function storeInvoice(em: EntityManager, input: NewInvoiceInput): P
     codiceDestinatario: facts.destinatario.codiceDestinatario,
     pecDestinatario: facts.destinatario.pecDestinatario,
     importoTotale: facts.importoTotale,
+    importoTotaleCents: importoCents(facts.importoTotale),
     file: input.file.bytes,
     fileSha256: sha256(input.file.bytes),
     contentKind: input.file.contentKind,
@@ -204,6 +211,7 @@ export async function storeInvoice(em: EntityManager, input: NewInvoiceInput): P
     updatedAt: input.at,
     version: 1,
   })
+  if (invoice.state === InvoiceState.DaInviare) markDueForTransmission(invoice, input.at)
   for (const [index, identity] of facts.identities.entries()) {
     em.create(InvoiceIdentityRow, { id: randomUUID(), invoiceId: invoice.id, studioId: input.studioId, position: index + 1, ...identity })
   }
@@ -255,6 +263,7 @@ export async function submitInvoice(
   }
   const replay = await earlier()
   if (replay) return replay
+  await assertSubmissionAllowed(em, user.studio, user)
 
   const check = await checkSubmission(em, user, file)
   if (!check.valid || !check.facts || !check.client || !check.format) {
@@ -264,12 +273,18 @@ export async function submitInvoice(
     throw failedCheck(check)
   }
   const { facts, client, format } = check
+  const signatureRequired = file.contentKind === 'xml' && (await signatureRequiredFor(em, user.studio, client.clientId, format))
   try {
-    const invoice = await em
-      .fork()
-      .transactional((tx) =>
-        storeInvoice(tx, { studioId: user.studio, file, check: { facts, client, format }, idempotencyKey, at: new Date() }),
-      )
+    const invoice = await em.fork().transactional((tx) =>
+      storeInvoice(tx, {
+        studioId: user.studio,
+        file,
+        check: { facts, client, format },
+        signatureRequired,
+        idempotencyKey,
+        at: new Date(),
+      }),
+    )
     return { kind: 'created', invoice }
   } catch (error) {
     if (error instanceof UniqueConstraintViolationException) {
@@ -277,5 +292,19 @@ export async function submitInvoice(
       if (raced) return raced
     }
     throw error
+  }
+}
+
+/**
+ * After the commit of a new invoice: queue its signature (DA FIRMARE) or its transmission (DA INVIARE). A failure
+ * to queue is logged only: the sweepers find the invoice from the database.
+ */
+export async function startProcessing(producer: JobProducer, invoice: Invoice, log: WarnLog, requestId?: string): Promise<void> {
+  if (invoice.state === InvoiceState.DaInviare) {
+    await requestTransmission(producer, invoice, log, requestId)
+  } else if (invoice.state === InvoiceState.DaFirmare) {
+    await producer
+      .enqueue('invoice.sign', { v: 1, invoiceId: invoice.id, ...(requestId ? { requestId } : {}) })
+      .catch((error: unknown) => log.warn({ err: error, invoiceId: invoice.id }, 'signature not queued now; the sweeper will queue it'))
   }
 }

@@ -10,6 +10,8 @@ export class Migration20261217000000Transmission extends SchemaMigration {
     this.schema((schema) =>
       schema
         .alterTable('invoice', (table) => {
+          // Invoices stored before this column have none: read again from their file by the transmission step.
+          table.string('transmitter', 30).notNullable().defaultTo('')
           table.binary('signed_file').nullable()
           table.timestamp('signed_at', { useTz: true }).nullable()
           table.string('file_name', 60).nullable()
@@ -44,7 +46,8 @@ export class Migration20261217000000Transmission extends SchemaMigration {
           table.string('data_ora_ricezione', 40).nullable()
           table.string('error_code', 40).nullable()
           table.text('error_message').nullable()
-          table.unique(['file_name'], { indexName: 'sdi_transmission_file_name_unique' })
+          // Not unique: after an ambiguous attempt the file is re-sent under the same name (SDI answers 00002 if it has it).
+          table.index(['file_name'], 'sdi_transmission_file_name_index')
           table.unique(['invoice_id', 'attempt'], { indexName: 'sdi_transmission_invoice_attempt_unique' })
           table.index(['status', 'started_at'], 'sdi_transmission_status_index')
         })
@@ -57,7 +60,7 @@ export class Migration20261217000000Transmission extends SchemaMigration {
           table.boolean('fe_attiva_enabled').notNullable()
           table.string('deletion_policy', 20).notNullable()
           table.boolean('require_contract_acceptance').notNullable()
-          table.uuid('notification_user_class_id').nullable()
+          table.string('notification_user_class', 50).nullable()
           table.string('default_channel', 20).notNullable()
           table.timestamp('updated_at', { useTz: true }).notNullable()
           table.integer('version').notNullable().defaultTo(1)

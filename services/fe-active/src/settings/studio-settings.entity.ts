@@ -19,8 +19,8 @@ export class StudioSettings {
   deletionPolicy!: DeletionPolicy
   /** OBBLIGA ACCETTAZIONE CONTRATTI CLIENTE. */
   requireContractAcceptance!: boolean
-  /** CLASSE DI UTENTI PER NOTIFICHE: the auth user class e-mailed on SCARTATA, NON CONSEGNATA, NON RECAPITABILE, RIFIUTATA. */
-  notificationUserClassId!: string | null
+  /** CLASSE DI UTENTI PER NOTIFICHE: the code of the auth user class e-mailed on SCARTATA, NON CONSEGNATA, NON RECAPITABILE, RIFIUTATA. */
+  notificationUserClass!: string | null
   defaultChannel!: SdiTransmissionChannel
   updatedAt!: Date
   version!: number
@@ -34,7 +34,7 @@ export const StudioSettingsEntity = new EntitySchema<StudioSettings>({
     feAttivaEnabled: { type: 'boolean' },
     deletionPolicy: { type: 'string', columnType: 'varchar(20)' },
     requireContractAcceptance: { type: 'boolean' },
-    notificationUserClassId: { type: 'uuid', nullable: true },
+    notificationUserClass: { type: 'string', columnType: 'varchar(50)', nullable: true },
     defaultChannel: { type: 'string', columnType: 'varchar(20)' },
     updatedAt: { type: 'datetime' },
     version: { type: 'integer', version: true, default: 1 },
@@ -47,7 +47,7 @@ export const defaultStudioSettings: Readonly<StudioSettingsValues> = {
   feAttivaEnabled: true,
   deletionPolicy: 'default',
   requireContractAcceptance: false,
-  notificationUserClassId: null,
+  notificationUserClass: null,
   defaultChannel: 'sdicoop',
 }
 

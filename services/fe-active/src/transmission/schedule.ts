@@ -1,5 +1,10 @@
-import type { JobProducer, Logger } from '@fatturapa-hub/shared'
+import type { JobProducer } from '@fatturapa-hub/shared'
 import type { Invoice } from '../invoices/invoice.entity.js'
+
+/** The logger of a request or of a worker: only warnings are written here. */
+export interface WarnLog {
+  warn(object: object, message: string): void
+}
 
 /**
  * Marks, in the caller's unit of work, that the invoice is due for transmission now. Whoever moves an invoice to
@@ -14,7 +19,7 @@ export function markDueForTransmission(invoice: Invoice, at: Date): void {
 export async function requestTransmission(
   producer: JobProducer,
   invoice: Pick<Invoice, 'id' | 'transmissionAttempts'>,
-  log: Logger,
+  log: WarnLog,
   requestId?: string,
 ): Promise<void> {
   try {

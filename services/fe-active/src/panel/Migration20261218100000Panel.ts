@@ -1,0 +1,79 @@
+import { SchemaMigration } from '@fatturapa-hub/shared'
+import type { Knex } from '@mikro-orm/knex'
+import { importoCents } from './amounts.js'
+
+/**
+ * The Pannello Fattura Elettronica Attiva: the invoice's preservation state and its amount in integer cents, and the
+ * indexes that keep every filter of the panel fast at a million invoices. Every index is led by studio_id (the panel
+ * is always studio-scoped) and, where a filter is not selective on its own, followed by the sort column. On
+ * PostgreSQL the recipient-name search ("contains", ignoring case) also gets a pg_trgm GIN index, when the
+ * extension can be created; SQLite (embedded mode) has neither and does not need them.
+ */
+export class Migration20261218100000Panel extends SchemaMigration {
+  override async up(): Promise<void> {
+    const postgres = this.config.get('driver')?.name === 'PostgreSqlDriver'
+    // Executed in order inside the migration's transaction: the backfill reads the new column.
+    await this.run((schema) =>
+      schema.alterTable('invoice', (table) => {
+        table.string('preservation_state', 30).notNullable().defaultTo('DA_VERIFICARE')
+        table.bigInteger('importo_totale_cents').nullable()
+      }),
+    )
+    if (postgres) {
+      // numeric is exact decimal arithmetic, and rounds half away from zero as decimal.js ROUND_HALF_UP does.
+      await this.execute(
+        'update invoice set importo_totale_cents = round(importo_totale::numeric * 100)::bigint where importo_totale is not null',
+      )
+    } else {
+      const rows = await this.execute('select id, importo_totale from invoice where importo_totale is not null')
+      for (const row of rows as Array<{ id: string; importo_totale: string }>) {
+        await this.execute('update invoice set importo_totale_cents = ? where id = ?', [importoCents(row.importo_totale), row.id])
+      }
+    }
+    await this.run((schema) =>
+      schema.alterTable('invoice', (table) => {
+        // Default order (newest sending first: a backward scan) and the sending-date range.
+        table.index(['studio_id', 'transmitted_at', 'id'], 'invoice_panel_sent_index')
+        // Order by document date, and the invoice-year filter (a range on data_documento).
+        table.index(['studio_id', 'data_documento', 'id'], 'invoice_panel_data_documento_index')
+        table.index(['studio_id', 'state', 'transmitted_at', 'id'], 'invoice_panel_state_sent_index')
+        table.index(['studio_id', 'preservation_state', 'transmitted_at', 'id'], 'invoice_panel_preservation_sent_index')
+        table.index(['studio_id', 'client_id', 'transmitted_at', 'id'], 'invoice_panel_client_sent_index')
+        table.index(['studio_id', 'cedente_partita_iva', 'transmitted_at', 'id'], 'invoice_panel_cedente_sent_index')
+        table.index(['studio_id', 'identificativo_sdi'], 'invoice_panel_identificativo_sdi_index')
+        table.index(['studio_id', 'numero'], 'invoice_panel_numero_index')
+        table.index(['studio_id', 'destinatario_codice_fiscale'], 'invoice_panel_destinatario_cf_index')
+        table.index(['studio_id', 'destinatario_partita_iva'], 'invoice_panel_destinatario_piva_index')
+        table.index(['studio_id', 'importo_totale_cents'], 'invoice_panel_importo_index')
+      }),
+    )
+    if (postgres) await this.trigramIndex()
+  }
+
+  /**
+   * pg_trgm is a trusted extension (PostgreSQL 13+): a database owner can create it without being superuser. It
+   * may already exist in another service's schema (one per database), so its operator class is qualified with the
+   * schema it lives in. Where it cannot be created, the search still works, by scanning the studio's rows.
+   */
+  private async trigramIndex(): Promise<void> {
+    await this.execute(`do $$ begin
+  if not exists (select 1 from pg_extension where extname = 'pg_trgm') then create extension pg_trgm; end if;
+exception when others then raise notice 'pg_trgm unavailable: %', sqlerrm;
+end $$`)
+    const [extension] = (await this.execute(
+      "select n.nspname as schema from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'",
+    )) as Array<{ schema: string }>
+    if (!extension) return
+    const schema = extension.schema.replace(/"/g, '""')
+    await this.execute(
+      `create index invoice_panel_destinatario_trgm_index on invoice using gin (lower(destinatario_denominazione) "${schema}".gin_trgm_ops)`,
+    )
+  }
+
+  private async run(build: (schema: Knex.SchemaBuilder) => Knex.SchemaBuilder): Promise<void> {
+    const knex = this.getKnex()
+    for (const statement of build(knex.schema).toSQL()) {
+      await this.execute(knex.raw(statement.sql, statement.bindings ?? []))
+    }
+  }
+}

@@ -1,0 +1,340 @@
+// Outgoing invoices through the whole SDI cycle over real HTTP: the real fe-active (PostgreSQL, Redis, its HTTP app
+// listening with its TrasmissioneFatture endpoint, and its worker role: signing, transmission, SDI messages,
+// sweepers) and the real SDI simulator (realtime virtual clock, seeded, signing its messages). Nothing is mocked:
+// the invoice goes out through SdIRiceviFile and every state comes from a notification SDI sent back.
+import { execFileSync } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import http from 'node:http'
+import net, { type AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { signCades } from '@fatturapa-hub/fatturapa'
+import type { Config } from '@fatturapa-hub/fe-active/config'
+import { service as feActiveService } from '@fatturapa-hub/fe-active/service'
+import { buildSimulator, type SimulatorApp, wirePlatform, xadesMessageSigner } from '@fatturapa-hub/sdi-simulator'
+import { createLogger, createMailer, Permissions, type RunningWorker } from '@fatturapa-hub/shared'
+import {
+  createTestDatabase,
+  createTestTokenIssuer,
+  type JwksServer,
+  startJwksServer,
+  startTestService,
+  type TestDatabase,
+  type TestService,
+  type TestTokenIssuer,
+  testRedisPrefix,
+} from '@fatturapa-hub/shared/testing'
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+
+const samples = '/work/shared/reference/fatturapa/samples'
+const logger = createLogger({ name: 'active-cycle-test', level: process.env.TEST_LOG_LEVEL ?? 'silent' })
+const hour = 3_600_000
+const day = 24 * hour
+const studio = randomUUID()
+
+let counter = 0
+/** An official sample with its recipient code and invoice number changed in memory. */
+function sample(name: 'FPA01' | 'FPR02', codice: string): { xml: Buffer; numero: string } {
+  const numero = `AC${Date.now() % 100000}${++counter}`
+  let xml = readFileSync(join(samples, `IT01234567890_${name}.xml`), 'utf8')
+  xml = xml.replace(/<CodiceDestinatario>[^<]*</, `<CodiceDestinatario>${codice}<`)
+  const body = xml.indexOf('<DatiGeneraliDocumento>')
+  xml = xml.slice(0, body) + xml.slice(body).replace(/<Numero>[^<]*</, `<Numero>${numero}<`)
+  return { xml: Buffer.from(xml, 'utf8'), numero }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer()
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo
+      server.close(() => resolve(port))
+    })
+    server.on('error', reject)
+  })
+}
+
+function call(method: string, url: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+  const payload = body === undefined ? undefined : JSON.stringify(body)
+  return new Promise((resolve, reject) => {
+    const outgoing = http.request(
+      url,
+      { method, agent: false, headers: payload ? { 'content-type': 'application/json' } : {} },
+      (response) => {
+        const chunks: Buffer[] = []
+        response.on('data', (chunk: Buffer) => chunks.push(chunk))
+        response.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8')
+          resolve({ status: response.statusCode ?? 0, json: text ? JSON.parse(text) : undefined })
+        })
+        response.on('error', reject)
+      },
+    )
+    outgoing.on('error', reject)
+    outgoing.end(payload)
+  })
+}
+
+let database: TestDatabase
+let issuer: TestTokenIssuer
+let jwks: JwksServer
+let feActive: TestService<Config>
+let workers: RunningWorker[] = []
+let simulator: SimulatorApp
+let simulatorUrl: string
+let token: string
+let keyDirectory: string
+let signer: { certificatePem: string; privateKeyPem: string }
+
+const admin = async <T = unknown>(method: string, path: string, body?: unknown): Promise<T> => {
+  const response = await call(method, `${simulatorUrl}/admin${path}`, body)
+  if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(response.json)}`)
+  return response.json as T
+}
+const advance = (ms: number) => admin('POST', '/clock/advance', { ms })
+
+interface InvoiceView {
+  id: string
+  state: string
+  numero: string
+  sdi: { fileName: string | null; identificativoSdI: string | null; rejection: Array<{ code: string; suggestion?: string }> | null }
+}
+
+async function submit(file: Buffer, contentType: string): Promise<InvoiceView> {
+  const response = await feActive.app.inject({
+    method: 'POST',
+    url: '/invoices',
+    headers: { authorization: `Bearer ${token}`, 'content-type': contentType },
+    payload: file,
+  })
+  if (response.statusCode !== 201) throw new Error(`POST /invoices: ${response.statusCode} ${response.body}`)
+  return response.json()
+}
+
+async function read<T = InvoiceView>(path: string): Promise<T> {
+  const response = await feActive.app.inject({ method: 'GET', url: path, headers: { authorization: `Bearer ${token}` } })
+  if (response.statusCode !== 200) throw new Error(`GET ${path}: ${response.statusCode} ${response.body}`)
+  return response.json() as T
+}
+
+/** Polls the invoice until it reaches `state` (the worker and SDI work in the background). */
+async function until(id: string, state: string, timeoutMs = 30_000): Promise<InvoiceView> {
+  const deadline = Date.now() + timeoutMs
+  let last: InvoiceView | undefined
+  while (Date.now() < deadline) {
+    const view = await read(`/invoices/${id}`)
+    if (view.state === state) return view
+    last = view
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  throw new Error(`invoice ${id} did not reach ${state}; it is ${last?.state}`)
+}
+
+/** The files the simulator received under a name (the exactly-once check). */
+async function filesAtSdi(fileName: string): Promise<unknown[]> {
+  const files = await admin<Array<{ nomeFile: string }>>('GET', '/files')
+  return files.filter((file) => file.nomeFile === fileName)
+}
+
+async function signedPa(codice: string): Promise<{ p7m: Buffer; numero: string }> {
+  const { xml, numero } = sample('FPA01', codice)
+  const p7m = await signCades(xml, { certificate: signer.certificatePem, privateKey: signer.privateKeyPem })
+  return { p7m: Buffer.from(p7m), numero }
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase()
+  issuer = await createTestTokenIssuer()
+  jwks = await startJwksServer(issuer.jwks)
+  keyDirectory = mkdtempSync(join(tmpdir(), 'active-cycle-'))
+  execFileSync(
+    'openssl',
+    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '30', '-subj', '/CN=Test signer', '-keyout', 'key.pem', '-out', 'cert.pem'],
+    { cwd: keyDirectory, stdio: 'ignore' },
+  )
+  signer = {
+    certificatePem: readFileSync(join(keyDirectory, 'cert.pem'), 'utf8'),
+    privateKeyPem: readFileSync(join(keyDirectory, 'key.pem'), 'utf8'),
+  }
+  const simulatorPort = await freePort()
+  simulatorUrl = `http://127.0.0.1:${simulatorPort}`
+  feActive = await startTestService(feActiveService, {
+    databaseUrl: database.url,
+    redisPrefix: testRedisPrefix(),
+    logger,
+    env: {
+      AUTH_JWKS_URL: jwks.url,
+      SDI_INBOUND_PLAIN_HTTP: 'true',
+      SDI_RICEVI_FILE_URL: `${simulatorUrl}/SdIRiceviFile`,
+      SDI_RICEVI_NOTIFICA_URL: `${simulatorUrl}/SdIRiceviNotifica`,
+      SDI_TIMEOUT_MS: '10000',
+      TRANSMISSION_SWEEP_INTERVAL_MS: '200',
+      TRANSMISSION_RETRY_BASE_MS: '500',
+    },
+  })
+  await feActive.app.listen({ host: '127.0.0.1', port: 0 })
+  const feActiveUrl = `http://127.0.0.1:${(feActive.app.server.address() as AddressInfo).port}`
+
+  simulator = await buildSimulator({
+    seed: 'active-cycle',
+    // Real time: the CAdES signing time of the PA invoices must not follow SDI's reception time (00103).
+    start: Date.now(),
+    realtime: true,
+    tickMs: 50,
+    signer: xadesMessageSigner(signer),
+    outboundTimeoutMs: 10_000,
+  })
+  wirePlatform(simulator, {
+    channelId: 'FPHUB',
+    trasmissioneUrl: `${feActiveUrl}/sdi/TrasmissioneFatture`,
+    codes: [],
+    transmitters: [],
+  })
+  await simulator.listen({ host: '127.0.0.1', port: simulatorPort })
+
+  workers = feActiveService.workers?.({
+    config: feActive.config,
+    orm: feActive.orm,
+    logger,
+    producer: feActive.producer,
+    mailer: createMailer(feActive.config, logger),
+  }) as RunningWorker[]
+
+  token = await issuer.sign({ studio, permissions: [Permissions.FeActiveSend, Permissions.FeActiveRead] })
+  const now = new Date()
+  await feActive.orm.em
+    .fork()
+    .getConnection()
+    .execute(
+      `insert into client_replica (client_id, studio_id, codice_soggetto, denominazione, partita_iva, codice_fiscale, codice_destinatario, pec,
+         fe_attiva_enabled_at, fe_passiva_enabled_at, version, updated_at, changed_at, replicated_at)
+       values (?, ?, 'C0001', 'Società alpha', '01234567890', null, null, null, ?, null, 1, ?, ?, ?)`,
+      [randomUUID(), studio, now, now, now, now],
+    )
+  // Recipients without a channel are reachable at once (the simulator delivers to a virtual endpoint).
+  await admin('PUT', '/recipients/B2BOK01', { scenario: { kind: 'accept' } })
+  await admin('PUT', '/recipients/B2BKO01', { scenario: { kind: 'down' } })
+  await admin('PUT', '/recipients/B2BNS01', { scenario: { kind: 'discard', errors: [{ codice: '00305' }] } })
+  await admin('PUT', '/recipients/PAACC1', { scenario: { kind: 'accept', delayMs: 1000 } })
+  await admin('PUT', '/recipients/PARIF1', { scenario: { kind: 'refuse', delayMs: 1000, descrizione: 'Importi errati' } })
+  await admin('PUT', '/recipients/PADT01', { scenario: { kind: 'noAnswer' } })
+  await admin('PUT', '/recipients/PADOWN', { scenario: { kind: 'down' } })
+}, 60_000)
+
+afterAll(async () => {
+  await Promise.all(workers.map((worker) => worker.close()))
+  await simulator?.close()
+  await feActive?.close()
+  await jwks?.close()
+  await database?.drop()
+  if (keyDirectory) rmSync(keyDirectory, { recursive: true, force: true })
+})
+
+describe('B2B', () => {
+  it('DA INVIARE → INVIATA → CONSEGNATA, transmitted once under a new progressivo, with the RC on record', async () => {
+    const { xml } = sample('FPR02', 'B2BOK01')
+    const created = await submit(xml, 'application/xml')
+    expect(created.state).toBe('DA_INVIARE')
+    const delivered = await until(created.id, 'CONSEGNATA')
+    expect(delivered.sdi.fileName).toMatch(/^IT01234567890_[0-9A-Z]{5}\.xml$/)
+    expect(delivered.sdi.identificativoSdI).toMatch(/\S/)
+    expect(await filesAtSdi(delivered.sdi.fileName as string)).toHaveLength(1)
+
+    const transmissions = await read<{ items: Array<{ status: string; attempt: number }> }>(`/invoices/${created.id}/transmissions`)
+    expect(transmissions.items).toMatchObject([{ attempt: 1, status: 'sent' }])
+    const messages = await read<{ items: Array<{ messageType: string; decision: string }> }>(`/invoices/${created.id}/sdi-messages`)
+    expect(messages.items).toMatchObject([{ messageType: 'RC', decision: 'applied' }])
+    const history = await read<{ items: Array<{ kind: string; toState: string }> }>(`/invoices/${created.id}/history`)
+    expect(history.items.map((item) => [item.kind, item.toState])).toEqual([
+      ['created', 'DA_INVIARE'],
+      ['command.submit', 'INVIATA'],
+      ['notification.RC', 'CONSEGNATA'],
+    ])
+  })
+
+  it('two invoices of one transmitter get different, increasing progressivi', async () => {
+    const first = await submit(sample('FPR02', 'B2BOK01').xml, 'application/xml')
+    const second = await submit(sample('FPR02', 'B2BOK01').xml, 'application/xml')
+    const a = await until(first.id, 'CONSEGNATA')
+    const b = await until(second.id, 'CONSEGNATA')
+    expect(a.sdi.fileName).not.toBe(b.sdi.fileName)
+  })
+
+  it('SCARTATA carries the error list with suggestions', async () => {
+    const created = await submit(sample('FPR02', 'B2BNS01').xml, 'application/xml')
+    const rejected = await until(created.id, 'SCARTATA')
+    expect(rejected.sdi.rejection).toEqual([expect.objectContaining({ code: '00305', suggestion: expect.any(String) })])
+  })
+
+  it('an unreachable recipient: MC after the delivery attempts → NON CONSEGNATA (final for B2B)', async () => {
+    const created = await submit(sample('FPR02', 'B2BKO01').xml, 'application/xml')
+    await until(created.id, 'INVIATA')
+    await advance(25 * hour)
+    await until(created.id, 'NON_CONSEGNATA')
+  })
+})
+
+describe('PA (signed CAdES before transmission)', () => {
+  it('ACCETTATA after the EC01 of the office', async () => {
+    const { p7m } = await signedPa('PAACC1')
+    const created = await submit(p7m, 'application/pkcs7-mime')
+    expect(created.state).toBe('DA_INVIARE')
+    await until(created.id, 'CONSEGNATA')
+    const accepted = await until(created.id, 'ACCETTATA')
+    expect(accepted.sdi.fileName).toMatch(/\.xml\.p7m$/)
+  })
+
+  it('RIFIUTATA after an EC02', async () => {
+    const created = await submit((await signedPa('PARIF1')).p7m, 'application/pkcs7-mime')
+    await until(created.id, 'RIFIUTATA')
+  })
+
+  it('DECORSI TERMINI 15 days after delivery without an outcome', async () => {
+    const created = await submit((await signedPa('PADT01')).p7m, 'application/pkcs7-mime')
+    await until(created.id, 'CONSEGNATA')
+    await advance(16 * day)
+    await until(created.id, 'DECORSI_TERMINI')
+  })
+
+  it('NON RECAPITABILE: MC after two days of attempts (NON CONSEGNATA), then the AT', async () => {
+    const created = await submit((await signedPa('PADOWN')).p7m, 'application/pkcs7-mime')
+    await until(created.id, 'INVIATA')
+    await advance(3 * day)
+    await until(created.id, 'NON_CONSEGNATA')
+    await advance(11 * day)
+    await until(created.id, 'NON_RECAPITABILE')
+  })
+})
+
+describe('transport errors', () => {
+  it('SDI unreachable: ERRORE IN INVIO, then the automatic retry transmits once SDI is back', async () => {
+    await simulator.close()
+    const created = await submit(sample('FPR02', 'B2BOK01').xml, 'application/xml')
+    const failed = await until(created.id, 'ERRORE_IN_INVIO')
+    expect(failed.sdi.fileName).toMatch(/^IT01234567890_/)
+    const port = Number(new URL(simulatorUrl).port)
+    simulator = await buildSimulator({
+      seed: 'active-cycle-2',
+      start: Date.now(),
+      realtime: true,
+      tickMs: 50,
+      signer: xadesMessageSigner(signer),
+      outboundTimeoutMs: 10_000,
+    })
+    wirePlatform(simulator, {
+      channelId: 'FPHUB',
+      trasmissioneUrl: `http://127.0.0.1:${(feActive.app.server.address() as AddressInfo).port}/sdi/TrasmissioneFatture`,
+      codes: [],
+      transmitters: [],
+    })
+    await simulator.listen({ host: '127.0.0.1', port })
+    await admin('PUT', '/recipients/B2BOK01', { scenario: { kind: 'accept' } })
+    const delivered = await until(created.id, 'CONSEGNATA')
+    const transmissions = await read<{ items: Array<{ status: string; fileName: string }> }>(`/invoices/${created.id}/transmissions`)
+    expect(transmissions.items.map((item) => item.status)).toEqual(['refused', 'sent'])
+    // A refused transmission reached no SDI: the retry takes a new name, never the refused one again.
+    expect(transmissions.items[0]?.fileName).not.toBe(transmissions.items[1]?.fileName)
+    expect(await filesAtSdi(delivered.sdi.fileName as string)).toHaveLength(1)
+  })
+})
