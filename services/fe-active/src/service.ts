@@ -3,6 +3,7 @@ import { Queues, type ServiceDefinition, startWorker } from '@fatturapa-hub/shar
 import { applyClientChanged } from './clients/apply-client-changed.js'
 import { ClientReplicaEntity } from './clients/client-replica.entity.js'
 import { type Config, ConfigSchema } from './config.js'
+import { importsModule } from './imports/module.js'
 import { InvoiceEntity, InvoiceEventEntity, InvoiceIdentityEntity } from './invoices/invoice.entity.js'
 import { invoicesRoutes } from './invoices/routes.js'
 import { Migration20261123000000Init } from './migrations/Migration20261123000000Init.js'
@@ -20,7 +21,7 @@ import { transmissionRoutes } from './transmission/routes.js'
 import { SdiMessageApplicationEntity, SdiTransmissionEntity, TransmitterProgressivoEntity } from './transmission/transmission.entity.js'
 import { webhooksModule } from './webhooks/module.js'
 
-const features: readonly FeatureModule[] = [signingModule, panelModule, webhooksModule]
+const features: readonly FeatureModule[] = [signingModule, panelModule, webhooksModule, importsModule]
 
 export const service: ServiceDefinition<Config> = {
   name: 'fe-active',

@@ -96,6 +96,9 @@ async function main() {
     PROVISIONING_KEY: process.env.PROVISIONING_KEY ?? (await loadOrCreateSecretFile(provisioningKeyFile)),
     PORTAL_URL: `http://127.0.0.1:${config.FPH_PORT_BASE}`,
   }
+  const feActiveEnv: Record<string, string> = {
+    SIGNING_SECRET: process.env.SIGNING_SECRET ?? (await loadOrCreateSecretFile(join(secretsDir, 'signing-secret'))),
+  }
   const usePostgres = /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? '')
   const portOf = (name: keyof typeof ServiceCatalog) => config.FPH_PORT_BASE + ServiceCatalog[name].defaultPort - 3000
   const serviceUrls: Record<string, string> = {}
@@ -122,6 +125,7 @@ async function main() {
       const env = {
         ...common,
         ...(name === 'auth' ? authEnv : {}),
+        ...(name === 'fe-active' ? feActiveEnv : {}),
         ...(sdiServices.has(name) ? sdi.serviceEnv : {}),
         PORT: String(portOf(name)),
         DATABASE_URL: usePostgres ? (process.env.DATABASE_URL as string) : `sqlite:${join(dataDir, `${name}.sqlite`)}`,

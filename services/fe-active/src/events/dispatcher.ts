@@ -125,7 +125,8 @@ export function createEventDispatcher(deps: EventDispatcherDeps, options: EventD
         await deps.producer.enqueue('conservazione.active-invoice', data)
         await deps.producer.enqueue('liquidazioni.active-invoice', data)
       }
-      if (event.details.stateChanged === true && notifiedStates.has(event.toState)) {
+      // Imported history is old news to the studio: its outcomes were notified where the invoice was sent.
+      if (event.details.stateChanged === true && event.details.imported !== true && notifiedStates.has(event.toState)) {
         let studio = settings.get(event.studioId)
         if (studio === undefined) {
           studio = await loadStudioSettings(em, event.studioId)

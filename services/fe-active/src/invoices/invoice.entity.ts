@@ -63,6 +63,8 @@ export class Invoice {
   // Pannello Fattura Elettronica Attiva (panel/Migration20261218100000Panel): preservation state and amount in cents.
   preservationState?: import('../panel/preservation-state.js').PreservationState
   importoTotaleCents?: string | null
+  // Import of invoices transmitted elsewhere (imports/Migration20261219000000Imports): 'import' is never transmitted.
+  origin?: 'platform' | 'import'
 }
 
 export const InvoiceEntity = new EntitySchema<Invoice>({
@@ -110,6 +112,8 @@ export const InvoiceEntity = new EntitySchema<Invoice>({
     // Pannello Fattura Elettronica Attiva (panel/Migration20261218100000Panel).
     preservationState: { type: 'string', columnType: 'varchar(30)', default: 'DA_VERIFICARE' },
     importoTotaleCents: { type: 'bigint', nullable: true },
+    // Import of invoices transmitted elsewhere (imports/Migration20261219000000Imports).
+    origin: { type: 'string', columnType: 'varchar(10)', default: 'platform' },
   },
 })
 

@@ -116,34 +116,49 @@ export async function checkSubmission(em: EntityManager, user: AccessTokenClaims
     refusal,
     facts,
   })
-  const { idPaese, idCodice } = facts.cedente
-  if (user.kind === 'integration' && normaliseVat(user.partitaIva) !== normaliseVat(idCodice)) {
-    return refuse({
-      status: 403,
-      code: InvoiceErrorCodes.CedenteMismatch,
-      message: `The CedentePrestatore's partita IVA ${idPaese}${idCodice} is not the one of your integration user`,
-    })
-  }
-  const client = idPaese === 'IT' ? await em.findOne(ClientReplica, { studioId: user.studio, partitaIva: idCodice }) : null
-  if (client === null) {
-    return refuse({
-      status: 422,
-      code: InvoiceErrorCodes.ClientUnknown,
-      message: `No client of your studio has the CedentePrestatore's partita IVA ${idPaese}${idCodice}`,
-    })
-  }
-  if (client.feAttivaEnabledAt === null) {
-    return refuse({
-      status: 422,
-      code: InvoiceErrorCodes.ClientNotEnabled,
-      message: `Client ${client.codiceSoggetto} (${client.denominazione}) is not enabled for FE Attiva`,
-    })
-  }
+  const cedente = await cedenteRefusal(em, user, facts)
+  if ('status' in cedente) return refuse(cedente)
+  const { client } = cedente
   if (facts.model) {
     const duplicates = (await duplicateIssues(facts.model, studioDuplicateStore(em, user.studio))).filter((issue) => issue.code === '00404')
     if (duplicates.length > 0) return { valid: false, ...base, issues: duplicates, facts, client }
   }
   return { valid: true, ...base, facts, client }
+}
+
+/**
+ * Who may file an invoice of this cedente: an integration user only its own partita IVA; the cedente must be a
+ * client of the caller's studio enabled for FE Attiva. Imports apply it to files SDI's checks are not run on.
+ */
+export async function cedenteRefusal(
+  em: EntityManager,
+  user: AccessTokenClaims,
+  facts: Pick<InvoiceFacts, 'cedente'>,
+): Promise<Refusal | { client: ClientReplica }> {
+  const { idPaese, idCodice } = facts.cedente
+  if (user.kind === 'integration' && normaliseVat(user.partitaIva) !== normaliseVat(idCodice)) {
+    return {
+      status: 403,
+      code: InvoiceErrorCodes.CedenteMismatch,
+      message: `The CedentePrestatore's partita IVA ${idPaese}${idCodice} is not the one of your integration user`,
+    }
+  }
+  const client = idPaese === 'IT' ? await em.findOne(ClientReplica, { studioId: user.studio, partitaIva: idCodice }) : null
+  if (client === null) {
+    return {
+      status: 422,
+      code: InvoiceErrorCodes.ClientUnknown,
+      message: `No client of your studio has the CedentePrestatore's partita IVA ${idPaese}${idCodice}`,
+    }
+  }
+  if (client.feAttivaEnabledAt === null) {
+    return {
+      status: 422,
+      code: InvoiceErrorCodes.ClientNotEnabled,
+      message: `Client ${client.codiceSoggetto} (${client.denominazione}) is not enabled for FE Attiva`,
+    }
+  }
+  return { client }
 }
 
 function normaliseVat(value: string | undefined): string {
