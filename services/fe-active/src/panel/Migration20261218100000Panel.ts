@@ -32,14 +32,15 @@ export class Migration20261218100000Panel extends SchemaMigration {
     }
     await this.run((schema) =>
       schema.alterTable('invoice', (table) => {
-        // Default order (newest sending first: a backward scan) and the sending-date range.
-        table.index(['studio_id', 'transmitted_at', 'id'], 'invoice_panel_sent_index')
+        if (!postgres) {
+          table.index(['studio_id', 'transmitted_at', 'id'], 'invoice_panel_sent_index')
+          table.index(['studio_id', 'cedente_partita_iva', 'transmitted_at', 'id'], 'invoice_panel_cedente_sent_index')
+        }
         // Order by document date, and the invoice-year filter (a range on data_documento).
         table.index(['studio_id', 'data_documento', 'id'], 'invoice_panel_data_documento_index')
         table.index(['studio_id', 'state', 'transmitted_at', 'id'], 'invoice_panel_state_sent_index')
         table.index(['studio_id', 'preservation_state', 'transmitted_at', 'id'], 'invoice_panel_preservation_sent_index')
         table.index(['studio_id', 'client_id', 'transmitted_at', 'id'], 'invoice_panel_client_sent_index')
-        table.index(['studio_id', 'cedente_partita_iva', 'transmitted_at', 'id'], 'invoice_panel_cedente_sent_index')
         table.index(['studio_id', 'identificativo_sdi'], 'invoice_panel_identificativo_sdi_index')
         table.index(['studio_id', 'numero'], 'invoice_panel_numero_index')
         table.index(['studio_id', 'destinatario_codice_fiscale'], 'invoice_panel_destinatario_cf_index')
@@ -47,26 +48,44 @@ export class Migration20261218100000Panel extends SchemaMigration {
         table.index(['studio_id', 'importo_totale_cents'], 'invoice_panel_importo_index')
       }),
     )
-    if (postgres) await this.trigramIndex()
+    if (postgres) {
+      // Default order (newest sending first: a backward scan) and the sending-date range. The included columns let
+      // the other filters (invoice year, states, amount, recipient name) be checked on the index alone, so a walk in
+      // sending order, a deep page or a count reads no table rows.
+      await this.execute(
+        'create index invoice_panel_sent_index on invoice (studio_id, transmitted_at, id) include (data_documento, state, preservation_state, importo_totale_cents, destinatario_denominazione)',
+      )
+      await this.execute(
+        'create index invoice_panel_cedente_sent_index on invoice (studio_id, cedente_partita_iva, transmitted_at, id) include (data_documento, state)',
+      )
+      await this.trigramIndex()
+    }
   }
 
   /**
-   * pg_trgm is a trusted extension (PostgreSQL 13+): a database owner can create it without being superuser. It
-   * may already exist in another service's schema (one per database), so its operator class is qualified with the
-   * schema it lives in. Where it cannot be created, the search still works, by scanning the studio's rows.
+   * pg_trgm and btree_gin are trusted extensions (PostgreSQL 13+): a database owner can create them without being
+   * superuser. pg_trgm may already exist in another service's schema (one per database), so its operator class is
+   * qualified with the schema it lives in (btree_gin's uuid class is the type's default, found in any schema). Where
+   * pg_trgm cannot be created, the search still works, by scanning the studio's rows.
    */
   private async trigramIndex(): Promise<void> {
-    await this.execute(`do $$ begin
-  if not exists (select 1 from pg_extension where extname = 'pg_trgm') then create extension pg_trgm; end if;
-exception when others then raise notice 'pg_trgm unavailable: %', sqlerrm;
+    for (const name of ['pg_trgm', 'btree_gin']) {
+      await this.execute(`do $$ begin
+  if not exists (select 1 from pg_extension where extname = '${name}') then create extension ${name}; end if;
+exception when others then raise notice '${name} unavailable: %', sqlerrm;
 end $$`)
-    const [extension] = (await this.execute(
-      "select n.nspname as schema from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'",
-    )) as Array<{ schema: string }>
-    if (!extension) return
-    const schema = extension.schema.replace(/"/g, '""')
+    }
+    const extensions = (await this.execute(
+      "select e.extname as name, n.nspname as schema from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname in ('pg_trgm', 'btree_gin')",
+    )) as Array<{ name: string; schema: string }>
+    const trigram = extensions.find((extension) => extension.name === 'pg_trgm')
+    if (!trigram) return
+    const schema = trigram.schema.replace(/"/g, '""')
+    // With btree_gin (trusted too) the index also holds the studio: otherwise the planner may intersect the name's
+    // matches with half a million entries of a studio index to keep one studio's rows.
+    const studio = extensions.some((extension) => extension.name === 'btree_gin') ? 'studio_id, ' : ''
     await this.execute(
-      `create index invoice_panel_destinatario_trgm_index on invoice using gin (lower(destinatario_denominazione) "${schema}".gin_trgm_ops)`,
+      `create index invoice_panel_destinatario_trgm_index on invoice using gin (${studio}lower(destinatario_denominazione) "${schema}".gin_trgm_ops)`,
     )
   }
 

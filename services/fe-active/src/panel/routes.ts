@@ -47,7 +47,7 @@ export const panelRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = async 
         tags: ['panel'],
         summary: 'Search the outgoing invoices (Pannello Fattura Elettronica Attiva)',
         description:
-          'The filters of "Ricerca Fatture Elettroniche Attive", combined with AND, in the caller’s studio: IdentificativoSdI, recipient name (contains, ignoring case), recipient codice fiscale or partita IVA, invoice year and number, Italian sending days, cedente/prestatore (partita IVA or client name), states and preservation states (multi-select), amount range. Newest sending first by default, 20 per page; `total` is exact.',
+          'The filters of "Ricerca Fatture Elettroniche Attive", combined with AND, in the caller’s studio: IdentificativoSdI, recipient name (contains, ignoring case), recipient codice fiscale or partita IVA, invoice year and number, Italian sending days, cedente/prestatore (partita IVA or client name), states and preservation states (multi-select), amount range. Newest sending first by default, 20 per page. `total` is exact up to 10,000 invoices (or up to the end of the requested page, when further); beyond that the count stops, `totalIsLowerBound` is true and `total` says how many at least match (VISUALIZZATE 20 SU più di 10.000).',
         operationId: 'fe-active.searchInvoices',
         querystring: PanelSearchQuerySchema,
         response: { 200: PanelSearchResultSchema, ...problemResponses(400, 401, 403) },

@@ -201,15 +201,25 @@ export const panelColumns = [
   'c.denominazione as cedente_denominazione',
 ] as const
 
+/**
+ * The footer's total is counted exactly up to this many invoices (or up to the end of the requested page, when that
+ * is further): counting all of a studio's half a million invoices at every page would cost more than the page.
+ */
+export const panelCountBound = 10_000
+
+/** How far the count of one search goes: at least up to the end of its page, so the page's rows are always counted. */
+export const panelCountLimit = (filters: Pick<PanelFilters, 'page' | 'pageSize'>, bound = panelCountBound) =>
+  Math.max(bound, filters.page * filters.pageSize)
+
 export interface PanelQueries {
   /** One page of rows: the page's ids first (a narrow, index-only walk even for deep pages), then their columns. */
   page: Knex.QueryBuilder
-  /** The exact number of matching invoices, through the same indexes. */
+  /** The number of matching invoices, exact up to `panelCountLimit(filters)` + 1, through the same indexes. */
   count: Knex.QueryBuilder
 }
 
 /** The queries of one panel search. Used by the route and by bench/active-search.mjs. */
-export function buildPanelQueries(knex: Knex, studioId: string, filters: PanelFilters): PanelQueries {
+export function buildPanelQueries(knex: Knex, studioId: string, filters: PanelFilters, countBound = panelCountBound): PanelQueries {
   const order = orderings[filters.sort]
   const ids = applyFilters(knex.select('i.id').from('invoice as i'), studioId, filters)
     .orderByRaw(order('i'))
@@ -221,7 +231,8 @@ export function buildPanelQueries(knex: Knex, studioId: string, filters: PanelFi
     .join('invoice as i', 'i.id', 'p.id')
     .leftJoin('client_replica as c', 'c.client_id', 'i.client_id')
     .orderByRaw(order('i'))
-  const count = applyFilters(knex.count({ total: '*' }).from('invoice as i'), studioId, filters)
+  const matching = applyFilters(knex.select('i.id').from('invoice as i'), studioId, filters).limit(panelCountLimit(filters, countBound) + 1)
+  const count = knex.count({ total: '*' }).from(matching.as('m'))
   return { page, count }
 }
 
@@ -278,10 +289,17 @@ export type PanelItem = Static<typeof PanelItemSchema>
 
 export const PanelSearchResultSchema = Type.Object({
   items: Type.Array(PanelItemSchema),
-  total: Type.Integer({ description: 'VISUALIZZATE … SU total: invoices matching the filters, all pages.' }),
+  total: Type.Integer({
+    description:
+      'VISUALIZZATE … SU total: invoices matching the filters, all pages; exact unless `totalIsLowerBound` (then more than `total` match).',
+  }),
+  totalIsLowerBound: Type.Boolean({
+    description:
+      'True when the count stopped early: more than `total` invoices match (`total` is 10,000, or the end of the requested page when further), and more pages follow `pages`.',
+  }),
   page: Type.Integer(),
   pageSize: Type.Integer(),
-  pages: Type.Integer({ description: 'PAG. N. … DI pages (0 when nothing matches).' }),
+  pages: Type.Integer({ description: 'PAG. N. … DI pages (0 when nothing matches); a lower bound when `totalIsLowerBound`.' }),
 })
 export type PanelSearchResult = Static<typeof PanelSearchResultSchema>
 
@@ -326,9 +344,15 @@ export function toPanelItem(row: PanelRow, creditNote: boolean, now: Date): Pane
   }
 }
 
-/** Runs a panel search: the page, its credit notes (Tipo doc.), and the exact total. */
-export async function searchPanel(knex: Knex, studioId: string, filters: PanelFilters, now = new Date()): Promise<PanelSearchResult> {
-  const { page, count } = buildPanelQueries(knex, studioId, filters)
+/** Runs a panel search: the page, its credit notes (Tipo doc.), and the total (exact up to the count's limit). */
+export async function searchPanel(
+  knex: Knex,
+  studioId: string,
+  filters: PanelFilters,
+  now = new Date(),
+  countBound = panelCountBound,
+): Promise<PanelSearchResult> {
+  const { page, count } = buildPanelQueries(knex, studioId, filters, countBound)
   const [rows, counted] = await Promise.all([page as Promise<PanelRow[]>, count as Promise<Array<{ total: number | string }>>])
   const ids = rows.map((row) => row.id)
   const creditNotes = new Set<string>(
@@ -342,10 +366,13 @@ export async function searchPanel(knex: Knex, studioId: string, filters: PanelFi
             .where({ position: 1, credit_note: true })) as Array<{ invoice_id: string }>
         ).map((row) => row.invoice_id),
   )
-  const total = Number(counted[0]?.total ?? 0)
+  const limit = panelCountLimit(filters, countBound)
+  const matching = Number(counted[0]?.total ?? 0)
+  const total = Math.min(matching, limit)
   return {
     items: rows.map((row) => toPanelItem(row, creditNotes.has(row.id), now)),
     total,
+    totalIsLowerBound: matching > limit,
     page: filters.page,
     pageSize: filters.pageSize,
     pages: Math.ceil(total / filters.pageSize),

@@ -25,7 +25,16 @@ import { Invoice } from '../../src/invoices/invoice.entity.js'
 import type { InvoiceState } from '../../src/invoices/state/index.js'
 import { importoCents } from '../../src/panel/amounts.js'
 import type { PreservationState } from '../../src/panel/preservation-state.js'
-import { daysSinceSending, type PanelItem, type PanelSearchResult, romeDayStart } from '../../src/panel/search.js'
+import {
+  daysSinceSending,
+  type PanelItem,
+  type PanelSearchQuery,
+  type PanelSearchResult,
+  panelCountLimit,
+  panelFilters,
+  romeDayStart,
+  searchPanel,
+} from '../../src/panel/search.js'
 import { service } from '../../src/service.js'
 
 const reference = '/work/shared/reference/fatturapa'
@@ -235,7 +244,7 @@ describe('fe-active panel: search and renderings (PostgreSQL)', () => {
 
   it('lists 20 per page by default, newest sending first with the not yet sent first, and an exact total', async () => {
     const first = await search('')
-    expect(first).toMatchObject({ total: 26, page: 1, pageSize: 20, pages: 2 })
+    expect(first).toMatchObject({ total: 26, totalIsLowerBound: false, page: 1, pageSize: 20, pages: 2 })
     expect(first.items).toHaveLength(20)
     expect(first.items.slice(0, 2).map((item) => item.id)).toEqual([ids.neri, ids.verdi].sort().reverse())
     expect(first.items.slice(0, 2).map((item) => item.sentAt)).toEqual([null, null])
@@ -253,6 +262,28 @@ describe('fe-active panel: search and renderings (PostgreSQL)', () => {
     expect(oldestFirst.items.map((item) => item.rifFattura.numero)).toEqual(['F01', 'F02'])
     const byDocument = await search('sort=-dataDocumento&pageSize=3')
     expect(byDocument.items.map((item) => item.rifFattura.data)).toEqual(['2026-03-01', '2026-02-10', '2026-01-15'])
+  })
+
+  it('counts exactly up to a bound, or to the end of the requested page, then reports a lower bound', async () => {
+    expect(panelCountLimit({ page: 1, pageSize: 20 })).toBe(10_000)
+    expect(panelCountLimit({ page: 1000, pageSize: 20 })).toBe(20_000)
+    const knex = running.orm.em.getConnection().getKnex()
+    const run = (query: Partial<PanelSearchQuery>, bound: number) =>
+      searchPanel(knex, studioA, panelFilters({ page: 1, pageSize: 20, ...query } as PanelSearchQuery), new Date(), bound)
+    const exact = await search('')
+    // 26 match; counted up to 5, or to the end of the page when further.
+    expect(await run({ pageSize: 3 }, 5)).toMatchObject({ total: 5, totalIsLowerBound: true, pages: 2 })
+    expect(await run({}, 5)).toMatchObject({ total: 20, totalIsLowerBound: true, pages: 1 })
+    const second = await run({ page: 2 }, 5)
+    expect(second).toMatchObject({ total: 26, totalIsLowerBound: false, pages: 2 })
+    expect(second.items.map((item) => item.id)).toEqual((await search('page=2')).items.map((item) => item.id))
+    // The page itself is the same whatever the bound.
+    const bounded = await run({ pageSize: 3, page: 4 }, 5)
+    expect(bounded).toMatchObject({ total: 12, totalIsLowerBound: true })
+    expect(bounded.items.map((item) => item.id)).toEqual(exact.items.slice(9, 12).map((item) => item.id))
+    // Exactly as many as the bound: exact.
+    expect(await run({ anno: 2026, pageSize: 1 }, 3)).toMatchObject({ total: 3, totalIsLowerBound: false, pages: 3 })
+    expect(await run({ anno: 2026, pageSize: 1 }, 2)).toMatchObject({ total: 2, totalIsLowerBound: true, pages: 2 })
   })
 
   it('answers the rows of the seed table', async () => {
@@ -384,7 +415,12 @@ describe('fe-active panel: search and renderings (PostgreSQL)', () => {
     expect(names).toEqual(
       expect.arrayContaining(['invoice_panel_sent_index', 'invoice_panel_importo_index', 'invoice_panel_destinatario_trgm_index']),
     )
-    expect(rows.find((row) => row.indexname === 'invoice_panel_destinatario_trgm_index')?.indexdef).toMatch(/gin .*gin_trgm_ops/)
+    expect(rows.find((row) => row.indexname === 'invoice_panel_destinatario_trgm_index')?.indexdef).toMatch(
+      /gin \(studio_id, lower\(.*gin_trgm_ops/,
+    )
+    expect(rows.find((row) => row.indexname === 'invoice_panel_sent_index')?.indexdef).toMatch(
+      /\(studio_id, transmitted_at, id\) INCLUDE \(data_documento, state, preservation_state, importo_totale_cents, destinatario_denominazione\)/,
+    )
   })
 
   it('renders an invoice as HTML and PDF, a .p7m too, and fills the amount in cents at submission', async () => {
