@@ -29,6 +29,7 @@ export const ErrorCodes = {
   Unauthorized: 'UNAUTHORIZED',
   Forbidden: 'FORBIDDEN',
   Conflict: 'CONFLICT',
+  ConcurrentModification: 'CONCURRENT_MODIFICATION',
   ServiceUnavailable: 'SERVICE_UNAVAILABLE',
   UpstreamUnavailable: 'UPSTREAM_UNAVAILABLE',
   Internal: 'INTERNAL_ERROR',

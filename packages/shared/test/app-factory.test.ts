@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { OptimisticLockError } from '@mikro-orm/core'
 import Type from 'typebox'
 import { AppError, ProblemSchema, problemResponses } from '../src/errors.js'
 import { type App, createApp } from '../src/http/app-factory.js'
@@ -30,6 +31,9 @@ describe('createApp', () => {
     )
     app.get('/boom', { schema: { tags: ['things'], response: { 500: ProblemSchema } } }, async () => {
       throw new Error('database password is hunter2')
+    })
+    app.get('/stale', { schema: { tags: ['things'], response: { 409: ProblemSchema } } }, async () => {
+      throw OptimisticLockError.lockFailed('The optimistic lock on entity Thing failed')
     })
     app.get('/not-ready', async () => {
       throw Object.assign(new Error('boom'), { statusCode: 503 })
@@ -81,6 +85,12 @@ describe('createApp', () => {
     const response = await app.inject({ method: 'POST', url: '/things', payload: { name: 'taken', amount: '1.00' } })
     expect(response.statusCode).toBe(409)
     expect(response.json()).toMatchObject({ code: 'THING_EXISTS', detail: 'A thing with this name exists.', name: 'taken' })
+  })
+
+  it('maps a lost optimistic lock (a concurrent change) to 409 CONCURRENT_MODIFICATION', async () => {
+    const response = await app.inject({ method: 'GET', url: '/stale' })
+    expect(response.statusCode).toBe(409)
+    expect(response.json()).toMatchObject({ code: 'CONCURRENT_MODIFICATION' })
   })
 
   it('hides the details of a 5xx and logs them as an error', async () => {

@@ -1,3 +1,4 @@
+import { OptimisticLockError } from '@mikro-orm/core'
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify'
 import { AppError, ErrorCodes, type Problem, problem } from '../errors.js'
 
@@ -27,6 +28,10 @@ export function toProblem(error: FastifyError | AppError | Error, request: Fasti
   const extras = { instance: request.url, requestId: request.id }
   if (error instanceof AppError) {
     return problem(error.statusCode, error.code, error.message, { ...extras, extensions: error.extensions })
+  }
+  if (error instanceof OptimisticLockError) {
+    // Another request or a worker changed the same row between our read and our write: nothing was written.
+    return problem(409, ErrorCodes.ConcurrentModification, 'The resource changed while this request ran; read it again and retry.', extras)
   }
   const fastifyError = error as FastifyError
   if (fastifyError.validation) {

@@ -12,6 +12,7 @@ import { commandInvoice, TransitionErrorCodes } from '../invoices/transitions.js
 import { loadStudioSettings } from '../settings/studio-settings.entity.js'
 import { SettingsErrorCodes } from '../settings/submission-guard.js'
 import { markDueForTransmission, requestTransmission } from '../transmission/schedule.js'
+import { SdiTransmission } from '../transmission/transmission.entity.js'
 import { inspectPkcs12, SigningErrorCodes, sealMaterial } from './credential.js'
 import { ClientSigningPreferences, intermediaryOwner, SigningCredential } from './signing.entity.js'
 
@@ -479,6 +480,18 @@ export const signingRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = asyn
             SettingsErrorCodes.InvoiceDeletionDisabled,
             409,
             'Your studio does not allow deleting invoices (STATO CANCELLAZIONE)',
+          )
+        }
+        // DA INVIARE with a call to SDI in flight: SDI may be taking the file right now.
+        if ((await tx.count(SdiTransmission, { invoiceId: invoice.id, status: { $in: ['sending', 'ambiguous'] } })) > 0) {
+          throw new AppError(
+            TransitionErrorCodes.InvoiceStateConflict,
+            409,
+            'The invoice is being transmitted to SDI: it cannot be deleted',
+            {
+              reason: 'DELETE_AFTER_TRANSMISSION',
+              state: invoice.state,
+            },
           )
         }
         commandInvoice(tx, invoice, { kind: 'delete' }, { at: new Date(), details: { by: authenticatedUser(request).sub } })

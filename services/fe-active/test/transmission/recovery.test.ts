@@ -1,0 +1,275 @@
+// The transmission's failure paths on real PostgreSQL and real TCP peers (no SDI simulator needed for these): a
+// port nobody listens on (refused: nothing reached SDI), a server that takes the request and never answers
+// (ambiguous), a crash left-over `sending` row, SDI messages that overtake the answer or reconcile an ambiguous call.
+import { randomUUID } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import net, { type AddressInfo } from 'node:net'
+import { buildSdiMessage } from '@fatturapa-hub/fatturapa'
+import { SdiClient, SdiInboundMessage } from '@fatturapa-hub/sdi-channel'
+import { createLogger, type JobContext, Permissions } from '@fatturapa-hub/shared'
+import {
+  createTestDatabase,
+  createTestTokenIssuer,
+  type JwksServer,
+  startJwksServer,
+  startTestService,
+  type TestDatabase,
+  type TestService,
+  type TestTokenIssuer,
+  testRedisPrefix,
+} from '@fatturapa-hub/shared/testing'
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import type { Job } from 'bullmq'
+import { ClientReplica } from '../../src/clients/client-replica.entity.js'
+import type { Config } from '../../src/config.js'
+import { Invoice } from '../../src/invoices/invoice.entity.js'
+import { service } from '../../src/service.js'
+import { applySdiMessage, SdiMessageDeferredError } from '../../src/transmission/apply-sdi-message.js'
+import { SdiMessageApplication, SdiTransmission } from '../../src/transmission/transmission.entity.js'
+import { InvoiceTransmitter } from '../../src/transmission/transmit.js'
+
+const logger = createLogger({ name: 'fe-active-recovery-test', level: process.env.TEST_LOG_LEVEL ?? 'silent' })
+const sample = readFileSync('/work/shared/reference/fatturapa/samples/IT01234567890_FPR02.xml', 'utf8')
+const studio = randomUUID()
+let counter = 0
+
+function invoiceXml(): Buffer {
+  const body = sample.indexOf('<DatiGeneraliDocumento>')
+  return Buffer.from(sample.slice(0, body) + sample.slice(body).replace(/<Numero>[^<]*</, `<Numero>RC${Date.now() % 100000}${++counter}<`))
+}
+
+let database: TestDatabase
+let issuer: TestTokenIssuer
+let jwks: JwksServer
+let running: TestService<Config>
+let token: string
+/** Accepts connections and never answers: every call to it times out after the request went out. */
+let silent: net.Server
+const sockets = new Set<net.Socket>()
+
+const policy = { retryBaseMs: 60_000, maxAttempts: 5, reconcileWaitMs: 60_000 }
+function transmitterTo(url: string, overrides: Partial<typeof policy> = {}) {
+  const client = new SdiClient({ riceviFileUrl: url, riceviNotificaUrl: url, timeoutMs: 1000 })
+  return new InvoiceTransmitter(running.orm, async () => client, { ...policy, ...overrides }, logger)
+}
+
+async function submit(): Promise<string> {
+  const response = await running.app.inject({
+    method: 'POST',
+    url: '/invoices',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/xml' },
+    payload: invoiceXml(),
+  })
+  expect(response.statusCode).toBe(201)
+  return response.json().id
+}
+
+const reload = (id: string) => running.orm.em.fork().findOneOrFail(Invoice, { id })
+const transmissions = (invoiceId: string) => running.orm.em.fork().find(SdiTransmission, { invoiceId }, { orderBy: { attempt: 'asc' } })
+
+/** Stores an SDI message about a file as the TrasmissioneFatture endpoint would, and applies it as the job does. */
+async function deliver(message: Parameters<typeof buildSdiMessage>[0], options: { attemptsMade?: number } = {}) {
+  const id = randomUUID()
+  const file = Buffer.from(buildSdiMessage(message), 'utf8')
+  await running.orm.em.fork().insert(SdiInboundMessage, {
+    id,
+    channel: 'trasmissione',
+    operation: 'TrasmissioneFatture.RicevutaConsegna',
+    identificativoSdI: message.IdentificativoSdI,
+    fileName: `IT01234567890_X${counter}_RC_001.xml`,
+    fileSha256: '0'.repeat(64),
+    file,
+    metadataFileName: null,
+    metadata: null,
+    messageType: null,
+    messageName: null,
+    messageVocabulary: null,
+    parseError: null,
+    receivedAt: new Date(),
+    requestId: 'test',
+  })
+  const job = { attemptsMade: options.attemptsMade ?? 0, opts: { attempts: 20 } } as unknown as Job
+  return running.orm.em.fork().transactional((em) => applySdiMessage(id, { em, log: logger, job } as unknown as JobContext))
+}
+
+const rc = (identificativoSdI: string, fileName: string) =>
+  ({
+    vocabulary: 'B2B',
+    type: 'RicevutaConsegna',
+    IdentificativoSdI: identificativoSdI,
+    NomeFile: fileName,
+    Hash: '0'.repeat(64),
+    DataOraRicezione: '2026-12-01T10:00:00.000+01:00',
+    DataOraConsegna: '2026-12-01T10:05:00.000+01:00',
+    Destinatario: { Codice: 'ABC1234' },
+    MessageId: String(100000 + counter++),
+  }) as Parameters<typeof buildSdiMessage>[0]
+
+beforeAll(async () => {
+  database = await createTestDatabase()
+  issuer = await createTestTokenIssuer()
+  jwks = await startJwksServer(issuer.jwks)
+  running = await startTestService(service, {
+    databaseUrl: database.url,
+    redisPrefix: testRedisPrefix(),
+    logger,
+    env: { AUTH_JWKS_URL: jwks.url },
+  })
+  token = await issuer.sign({ studio, permissions: [Permissions.FeActiveSend, Permissions.FeActiveRead] })
+  const now = new Date()
+  await running.orm.em.fork().insert(ClientReplica, {
+    clientId: randomUUID(),
+    studioId: studio,
+    codiceSoggetto: 'C0001',
+    denominazione: 'Società alpha',
+    partitaIva: '01234567890',
+    codiceFiscale: null,
+    codiceDestinatario: null,
+    pec: null,
+    feAttivaEnabledAt: now,
+    fePassivaEnabledAt: null,
+    version: 1,
+    updatedAt: now,
+    changedAt: now,
+    replicatedAt: now,
+  })
+  silent = net.createServer((socket) => {
+    sockets.add(socket)
+    socket.on('close', () => sockets.delete(socket))
+    socket.resume()
+  })
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+})
+
+afterAll(async () => {
+  for (const socket of sockets) socket.destroy()
+  await new Promise((resolve) => silent?.close(resolve))
+  await running?.close()
+  await jwks?.close()
+  await database?.drop()
+})
+
+async function closedPort(): Promise<number> {
+  const server = net.createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
+
+describe('transmission failures', () => {
+  it('a refused connection: ERRORE IN INVIO with an automatic retry under a new name', async () => {
+    const id = await submit()
+    const transmitter = transmitterTo(`http://127.0.0.1:${await closedPort()}/SdIRiceviFile`)
+    const outcome = await transmitter.transmit(id, 1)
+    expect(outcome).toMatchObject({ kind: 'refused', error: 'unreachable' })
+    const invoice = await reload(id)
+    expect(invoice.state).toBe('ERRORE_IN_INVIO')
+    expect(invoice.stateSnapshot.transportError).toMatchObject({ kind: 'unreachable', ambiguous: false })
+    expect(invoice.nextActionAt?.getTime()).toBeGreaterThan(Date.now() + 50_000)
+    // The same attempt queued twice runs once; the retry is not due yet.
+    expect(await transmitter.transmit(id, 1)).toMatchObject({ kind: 'skipped' })
+    expect(await transmitter.transmit(id, 2)).toMatchObject({ kind: 'skipped', reason: 'retry not due' })
+
+    await running.orm.em.fork().nativeUpdate(Invoice, { id }, { nextActionAt: new Date(Date.now() - 1) })
+    expect(await transmitter.transmit(id, 2)).toMatchObject({ kind: 'refused' })
+    const rows = await transmissions(id)
+    expect(rows.map((row) => row.status)).toEqual(['refused', 'refused'])
+    expect(rows[0]?.fileName).not.toBe(rows[1]?.fileName)
+  })
+
+  it('no answer: ambiguous, never re-sent before the reconciliation wait, then re-sent under the same name', async () => {
+    const id = await submit()
+    const { port } = silent.address() as AddressInfo
+    const transmitter = transmitterTo(`http://127.0.0.1:${port}/SdIRiceviFile`)
+    expect(await transmitter.transmit(id, 1)).toMatchObject({ kind: 'ambiguous' })
+    const invoice = await reload(id)
+    expect(invoice.state).toBe('ERRORE_IN_INVIO')
+    expect(invoice.stateSnapshot.transportError).toMatchObject({ kind: 'timeout', ambiguous: true })
+    expect(await transmitter.transmit(id, 2)).toMatchObject({ kind: 'skipped', reason: 'retry not due' })
+    // The operator cannot retry without confirming SDI did not get it.
+    const refused = await running.app.inject({
+      method: 'POST',
+      url: `/invoices/${id}/retransmission`,
+      headers: { authorization: `Bearer ${token}` },
+      payload: {},
+    })
+    expect(refused.statusCode).toBe(409)
+    expect(refused.json()).toMatchObject({ code: 'INVOICE_STATE_CONFLICT', reason: 'RETRY_NEEDS_RECONCILIATION' })
+
+    await running.orm.em.fork().nativeUpdate(Invoice, { id }, { nextActionAt: new Date(Date.now() - 1) })
+    expect(await transmitter.transmit(id, 2)).toMatchObject({ kind: 'ambiguous' })
+    const rows = await transmissions(id)
+    expect(rows.map((row) => row.status)).toEqual(['ambiguous', 'ambiguous'])
+    expect(rows[1]?.fileName).toBe(rows[0]?.fileName)
+
+    // SDI had the first copy: its NS 00002 for the resend is ignored, its RC for the first copy reconciles.
+    const fileName = rows[0]?.fileName as string
+    const ns = await deliver({
+      vocabulary: 'B2B',
+      type: 'RicevutaScarto',
+      IdentificativoSdI: '7002',
+      NomeFile: fileName,
+      Hash: '0'.repeat(64),
+      DataOraRicezione: '2026-12-01T10:00:00.000+01:00',
+      ListaErrori: [{ Codice: '00002', Descrizione: 'Nome file duplicato', Suggerimento: 'Cambiare il progressivo' }],
+      MessageId: '7002001',
+    } as Parameters<typeof buildSdiMessage>[0])
+    expect(ns).toBe('ignored')
+    expect((await reload(id)).state).toBe('ERRORE_IN_INVIO')
+    expect(await deliver(rc('7001', fileName))).toBe('applied')
+    const delivered = await reload(id)
+    expect(delivered.state).toBe('CONSEGNATA')
+    expect(delivered.identificativoSdI).toBe('7001')
+    expect(delivered.nextActionAt).toBeNull()
+  })
+
+  it('a crash during the call: the sending row is declared unanswered, and SDI messages wait for it', async () => {
+    const id = await submit()
+    const fileName = 'IT01234567890_ZZZZ1.xml'
+    const transmissionId = randomUUID()
+    const em = running.orm.em.fork()
+    await em.insert(SdiTransmission, {
+      id: transmissionId,
+      invoiceId: id,
+      studioId: studio,
+      attempt: 1,
+      transmitter: 'IT01234567890',
+      progressivo: 'ZZZZ1',
+      fileName,
+      fileSha256: '0'.repeat(64),
+      status: 'sending',
+      startedAt: new Date(Date.now() - 120_000),
+      finishedAt: null,
+      identificativoSdI: null,
+      dataOraRicezione: null,
+      errorCode: null,
+      errorMessage: null,
+    })
+    await em.nativeUpdate(Invoice, { id }, { transmissionAttempts: 1, fileName, nextActionAt: null })
+
+    // Deleting is refused while SDI may be taking the file.
+    const deletion = await running.app.inject({ method: 'DELETE', url: `/invoices/${id}`, headers: { authorization: `Bearer ${token}` } })
+    expect(deletion.statusCode).toBe(409)
+    // An RC that overtakes the answer waits (the job is retried) …
+    const applied = await running.orm.em.fork().count(SdiMessageApplication, {})
+    await expect(deliver(rc('8001', fileName))).rejects.toBeInstanceOf(SdiMessageDeferredError)
+    expect(await running.orm.em.fork().count(SdiMessageApplication, {})).toBe(applied)
+    expect((await reload(id)).state).toBe('DA_INVIARE')
+    // On its last attempt the job records the message as an anomaly instead of failing forever.
+    expect(await deliver(rc('8003', fileName), { attemptsMade: 19 })).toBe('anomaly')
+
+    // … until the sweeper declares the call unanswered; then the RC reconciles it.
+    const transmitter = transmitterTo('http://127.0.0.1:9/SdIRiceviFile')
+    expect(await transmitter.declareUnanswered(transmissionId)).toBe(true)
+    expect(await transmitter.declareUnanswered(transmissionId)).toBe(false)
+    const unanswered = await reload(id)
+    expect(unanswered.state).toBe('ERRORE_IN_INVIO')
+    expect(unanswered.stateSnapshot.transportError).toMatchObject({ ambiguous: true })
+    expect(await deliver(rc('8002', fileName))).toBe('applied')
+    const delivered = await reload(id)
+    expect(delivered.state).toBe('CONSEGNATA')
+    const [row] = await transmissions(id)
+    expect(row).toMatchObject({ status: 'sent', identificativoSdI: '8002' })
+  })
+})
