@@ -68,8 +68,10 @@ function request(method, url, { body, headers = {} } = {}) {
 }
 
 const processes = []
+// BENCH_PROFILE=<dir>: each platform process writes a V8 CPU profile there when it stops (for diagnosis).
+const profileDir = process.env.BENCH_PROFILE
 function start(label, script, env) {
-  const child = spawn(process.execPath, [join(root, script)], {
+  const child = spawn(process.execPath, [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}/${label}`] : []), join(root, script)], {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   })
@@ -92,6 +94,16 @@ async function waitFor(url, label) {
   }
   const entry = processes.find((item) => item.label === label)
   throw new Error(`${label} did not start: ${entry?.stderr()}`)
+}
+
+/** User + system CPU seconds of a process so far (/proc/<pid>/stat, clock ticks of 1/100 s). */
+function cpuSeconds(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
+    return (Number(fields[11]) + Number(fields[12])) / 100
+  } catch {
+    return 0
+  }
 }
 
 function rssKb(pid) {
@@ -281,7 +293,9 @@ try {
   console.log(
     `paced ${pacedRate}/s for ${pacedSeconds} s: achieved ${fmt(achievedRate)}/s, p50 ${fmt(p50, 1)} ms, p99 ${fmt(p99, 1)} ms (target < 100 ms)${pacedRefused ? `, ${pacedRefused} refused` : ''}`,
   )
-  for (const entry of processes) console.log(`max RSS ${entry.label.padEnd(18)} ${fmt(entry.maxRssKb / 1024)} MB   (target < 300 MB)`)
+  for (const entry of processes) {
+    console.log(`max RSS ${entry.label.padEnd(18)} ${fmt(entry.maxRssKb / 1024)} MB   (target < 300 MB), CPU ${fmt(cpuSeconds(entry.child.pid), 1)} s`)
+  }
   console.log(
     `ratio=${fmt(acceptedPerSecond / referencePerSecond, 3)} accepted_per_s=${fmt(acceptedPerSecond)} consegnata_per_s=${fmt(consegnataPerSecond)} p99_ms=${fmt(p99, 1)} max_rss_mb=${fmt(maxRssMb)}`,
   )
@@ -291,12 +305,25 @@ try {
   for (const entry of processes) if (entry.stderr()) console.error(`--- ${entry.label} stderr\n${entry.stderr()}`)
 } finally {
   clearInterval(rssTimer)
-  for (const entry of processes) entry.child.kill('SIGTERM')
-  await sleep(1000)
-  for (const entry of processes) if (entry.child.exitCode === null) entry.child.kill('SIGKILL')
+  // SIGTERM drains each process (and lets it write its CPU profile); SIGKILL after 15 s.
+  await Promise.all(
+    processes.map(
+      (entry) =>
+        new Promise((resolve) => {
+          if (entry.child.exitCode !== null) return resolve()
+          const timer = setTimeout(() => entry.child.kill('SIGKILL'), 15_000)
+          entry.child.once('exit', () => {
+            clearTimeout(timer)
+            resolve()
+          })
+          entry.child.kill('SIGTERM')
+        }),
+    ),
+  )
   agent.destroy()
   await jwks.close()
-  await database.drop()
+  if (process.env.BENCH_KEEP_DATABASE) console.error(`database kept: ${database.url}`)
+  else await database.drop()
   rmSync(dataDir, { recursive: true, force: true })
 }
 process.exit(failed ? 1 : 0)

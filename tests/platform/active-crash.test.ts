@@ -2,73 +2,30 @@
 // worker role runs as its own process (node services/fe-active/dist/worker.js, as in production) and is killed with
 // SIGKILL at random moments, then restarted. Every invoice must reach its final state, and the simulator must have
 // received each invoice file exactly once: no invoice lost, none sent twice.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import { createHash, randomUUID } from 'node:crypto'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import http from 'node:http'
-import net, { type AddressInfo } from 'node:net'
+import { mkdtempSync, rmSync } from 'node:fs'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Config } from '@fatturapa-hub/fe-active/config'
-import { service as feActiveService } from '@fatturapa-hub/fe-active/service'
-import { buildSimulator, type SimulatorApp, wirePlatform, xadesMessageSigner } from '@fatturapa-hub/sdi-simulator'
+import type { SimulatorApp } from '@fatturapa-hub/sdi-simulator'
 import { createLogger, Permissions } from '@fatturapa-hub/shared'
-import {
-  createTestDatabase,
-  createTestTokenIssuer,
-  type JwksServer,
-  startJwksServer,
-  startTestService,
-  type TestDatabase,
-  type TestService,
-  type TestTokenIssuer,
-  testRedisPrefix,
-  testRedisUrl,
-} from '@fatturapa-hub/shared/testing'
+import { testRedisUrl } from '@fatturapa-hub/shared/testing'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { type FeActiveTest, startFeActiveTest } from '../../services/fe-active/test/support/fe-active-test.js'
+import { freePort, httpCall, routedSample, seedClientReplica, selfSignedIdentity, startSimulatorFor } from './support/sdi.js'
 
 const invoices = Number(process.env.CRASH_TEST_INVOICES ?? 2000)
 const kills = Number(process.env.CRASH_TEST_KILLS ?? 8)
-const sampleXml = readFileSync('/work/shared/reference/fatturapa/samples/IT01234567890_FPR02.xml', 'utf8')
 const logger = createLogger({ name: 'active-crash-test', level: process.env.TEST_LOG_LEVEL ?? 'silent' })
 const workerEntry = new URL('../../services/fe-active/dist/worker.js', import.meta.url).pathname
 const studio = randomUUID()
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-function invoiceXml(numero: string): Buffer {
-  const xml = sampleXml.replace(/<CodiceDestinatario>[^<]*</, '<CodiceDestinatario>CRASH01<')
-  const body = xml.indexOf('<DatiGeneraliDocumento>')
-  return Buffer.from(xml.slice(0, body) + xml.slice(body).replace(/<Numero>[^<]*</, `<Numero>${numero}<`), 'utf8')
-}
+const invoiceXml = (numero: string): Buffer => routedSample('IT01234567890_FPR02.xml', { numero, codiceDestinatario: 'CRASH01' })
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo
-      server.close(() => resolve(port))
-    })
-    server.on('error', reject)
-  })
-}
-
-function getJson<T>(url: string): Promise<T> {
-  return new Promise((resolve, reject) => {
-    http
-      .get(url, { agent: false }, (response) => {
-        const chunks: Buffer[] = []
-        response.on('data', (chunk: Buffer) => chunks.push(chunk))
-        response.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as T))
-        response.on('error', reject)
-      })
-      .on('error', reject)
-  })
-}
-
-let database: TestDatabase
-let issuer: TestTokenIssuer
-let jwks: JwksServer
-let feActive: TestService<Config>
+let test: FeActiveTest
+let feActive: FeActiveTest['running']
 let simulator: SimulatorApp
 let keyDirectory: string
 let worker: ChildProcess | undefined
@@ -93,35 +50,12 @@ async function killWorker(): Promise<void> {
 }
 
 beforeAll(async () => {
-  database = await createTestDatabase()
-  issuer = await createTestTokenIssuer()
-  jwks = await startJwksServer(issuer.jwks)
   keyDirectory = mkdtempSync(join(tmpdir(), 'active-crash-'))
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '30',
-      '-subj',
-      '/CN=SDI simulator',
-      '-keyout',
-      'key.pem',
-      '-out',
-      'cert.pem',
-    ],
-    { cwd: keyDirectory, stdio: 'ignore' },
-  )
+  const sdiSigner = selfSignedIdentity(keyDirectory, { subject: '/CN=SDI simulator', days: 30 })
   const simulatorPort = await freePort()
-  const redisPrefix = testRedisPrefix()
   // Short waits so a crash is recovered within seconds: an unanswered call is declared ambiguous after
   // 2 × SDI_TIMEOUT_MS + 5 s, and SDI's RC arrives well within the reconciliation wait, so nothing is re-sent.
   const env = {
-    AUTH_JWKS_URL: jwks.url,
     SDI_INBOUND_PLAIN_HTTP: 'true',
     SDI_RICEVI_FILE_URL: `http://127.0.0.1:${simulatorPort}/SdIRiceviFile`,
     SDI_TIMEOUT_MS: '3000',
@@ -129,57 +63,36 @@ beforeAll(async () => {
     TRANSMISSION_RECONCILE_WAIT_MS: '60000',
     TRANSMISSION_CONCURRENCY: '16',
   }
-  feActive = await startTestService(feActiveService, { databaseUrl: database.url, redisPrefix, logger, env })
+  test = await startFeActiveTest({ logger, env })
+  feActive = test.running
   await feActive.app.listen({ host: '127.0.0.1', port: 0 })
   const feActiveUrl = `http://127.0.0.1:${(feActive.app.server.address() as AddressInfo).port}`
   workerEnv = {
     ...env,
-    DATABASE_URL: database.url,
+    AUTH_JWKS_URL: test.jwks.url,
+    DATABASE_URL: feActive.config.DATABASE_URL,
     REDIS_URL: testRedisUrl,
-    REDIS_PREFIX: redisPrefix,
+    REDIS_PREFIX: feActive.config.REDIS_PREFIX,
     LOG_LEVEL: 'warn',
     NODE_ENV: 'test',
   }
 
-  simulator = await buildSimulator({
-    seed: 'active-crash',
-    start: Date.now(),
-    realtime: true,
-    tickMs: 50,
-    signer: xadesMessageSigner({
-      certificatePem: readFileSync(join(keyDirectory, 'cert.pem'), 'utf8'),
-      privateKeyPem: readFileSync(join(keyDirectory, 'key.pem'), 'utf8'),
-    }),
-    outboundTimeoutMs: 10_000,
-  })
-  wirePlatform(simulator, { channelId: 'FPHUB', trasmissioneUrl: `${feActiveUrl}/sdi/TrasmissioneFatture`, codes: [], transmitters: [] })
-  await simulator.listen({ host: '127.0.0.1', port: simulatorPort })
+  simulator = await startSimulatorFor(feActiveUrl, { seed: 'active-crash', port: simulatorPort, signer: sdiSigner })
   simulator.sdi.setRecipient('CRASH01', { scenario: { kind: 'accept' } })
 
-  const now = new Date()
-  await feActive.orm.em
-    .fork()
-    .getConnection()
-    .execute(
-      `insert into client_replica (client_id, studio_id, codice_soggetto, denominazione, partita_iva, codice_fiscale, codice_destinatario, pec,
-         fe_attiva_enabled_at, fe_passiva_enabled_at, version, updated_at, changed_at, replicated_at)
-       values (?, ?, 'C0001', 'Società alpha', '01234567890', null, null, null, ?, null, 1, ?, ?, ?)`,
-      [randomUUID(), studio, now, now, now, now],
-    )
+  await seedClientReplica(feActive.orm, studio, '01234567890')
 }, 60_000)
 
 afterAll(async () => {
   await killWorker()
   await simulator?.close()
-  await feActive?.close()
-  await jwks?.close()
-  await database?.drop()
+  await test?.close()
   if (keyDirectory) rmSync(keyDirectory, { recursive: true, force: true })
 })
 
 describe(`kill -9 of the fe-active worker during ${invoices} transmissions`, () => {
   it('every invoice ends CONSEGNATA and SDI received each file exactly once', async () => {
-    const token = await issuer.sign({ studio, permissions: [Permissions.FeActiveSend] })
+    const token = await test.tokenFor(studio, [Permissions.FeActiveSend])
     worker = startWorker()
     const submitted: Array<{ id: string; sha256: string }> = []
     let killed = 0
@@ -220,9 +133,8 @@ describe(`kill -9 of the fe-active worker during ${invoices} transmissions`, () 
     expect(states).toEqual([{ state: 'CONSEGNATA', count: invoices }].map((row) => ({ ...row, count: expect.anything() })))
     expect(Number(states[0]?.count)).toBe(invoices)
 
-    const files = await getJson<Array<{ hash: string; nomeFile: string; state: string }>>(
-      `http://127.0.0.1:${(simulator.server.address() as AddressInfo).port}/admin/files`,
-    )
+    const files = (await httpCall('GET', `http://127.0.0.1:${(simulator.server.address() as AddressInfo).port}/admin/files`))
+      .json as Array<{ hash: string; nomeFile: string; state: string }>
     const received = new Map<string, number>()
     for (const file of files) received.set(file.hash.toLowerCase(), (received.get(file.hash.toLowerCase()) ?? 0) + 1)
     const notOnce = submitted.filter((invoice) => received.get(invoice.sha256) !== 1)

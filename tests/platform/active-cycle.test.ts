@@ -2,84 +2,42 @@
 // listening with its TrasmissioneFatture endpoint, and its worker role: signing, transmission, SDI messages,
 // sweepers) and the real SDI simulator (realtime virtual clock, seeded, signing its messages). Nothing is mocked:
 // the invoice goes out through SdIRiceviFile and every state comes from a notification SDI sent back.
-import { execFileSync } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import http from 'node:http'
-import net, { type AddressInfo } from 'node:net'
+import { mkdtempSync, rmSync } from 'node:fs'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { signCades } from '@fatturapa-hub/fatturapa'
-import type { Config } from '@fatturapa-hub/fe-active/config'
 import { service as feActiveService } from '@fatturapa-hub/fe-active/service'
-import { buildSimulator, type SimulatorApp, wirePlatform, xadesMessageSigner } from '@fatturapa-hub/sdi-simulator'
+import type { SimulatorApp } from '@fatturapa-hub/sdi-simulator'
 import { createLogger, createMailer, Permissions, type RunningWorker } from '@fatturapa-hub/shared'
-import {
-  createTestDatabase,
-  createTestTokenIssuer,
-  type JwksServer,
-  startJwksServer,
-  startTestService,
-  type TestDatabase,
-  type TestService,
-  type TestTokenIssuer,
-  testRedisPrefix,
-} from '@fatturapa-hub/shared/testing'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { type FeActiveTest, startFeActiveTest } from '../../services/fe-active/test/support/fe-active-test.js'
+import {
+  freePort,
+  routedSample,
+  seedClientReplica,
+  selfSignedIdentity,
+  simulatorAdmin,
+  simulatorEnv,
+  startSimulatorFor,
+  uniqueNumero,
+  waitForState,
+} from './support/sdi.js'
 
-const samples = '/work/shared/reference/fatturapa/samples'
 const logger = createLogger({ name: 'active-cycle-test', level: process.env.TEST_LOG_LEVEL ?? 'silent' })
 const hour = 3_600_000
 const day = 24 * hour
 const studio = randomUUID()
 
-let counter = 0
 /** An official sample with its recipient code and invoice number changed in memory. */
 function sample(name: 'FPA01' | 'FPR02', codice: string): { xml: Buffer; numero: string } {
-  const numero = `AC${Date.now() % 100000}${++counter}`
-  let xml = readFileSync(join(samples, `IT01234567890_${name}.xml`), 'utf8')
-  xml = xml.replace(/<CodiceDestinatario>[^<]*</, `<CodiceDestinatario>${codice}<`)
-  const body = xml.indexOf('<DatiGeneraliDocumento>')
-  xml = xml.slice(0, body) + xml.slice(body).replace(/<Numero>[^<]*</, `<Numero>${numero}<`)
-  return { xml: Buffer.from(xml, 'utf8'), numero }
+  const numero = uniqueNumero('AC')
+  return { xml: routedSample(`IT01234567890_${name}.xml`, { numero, codiceDestinatario: codice }), numero }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo
-      server.close(() => resolve(port))
-    })
-    server.on('error', reject)
-  })
-}
-
-function call(method: string, url: string, body?: unknown): Promise<{ status: number; json: unknown }> {
-  const payload = body === undefined ? undefined : JSON.stringify(body)
-  return new Promise((resolve, reject) => {
-    const outgoing = http.request(
-      url,
-      { method, agent: false, headers: payload ? { 'content-type': 'application/json' } : {} },
-      (response) => {
-        const chunks: Buffer[] = []
-        response.on('data', (chunk: Buffer) => chunks.push(chunk))
-        response.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8')
-          resolve({ status: response.statusCode ?? 0, json: text ? JSON.parse(text) : undefined })
-        })
-        response.on('error', reject)
-      },
-    )
-    outgoing.on('error', reject)
-    outgoing.end(payload)
-  })
-}
-
-let database: TestDatabase
-let issuer: TestTokenIssuer
-let jwks: JwksServer
-let feActive: TestService<Config>
+let test: FeActiveTest
+let feActive: FeActiveTest['running']
 let workers: RunningWorker[] = []
 let simulator: SimulatorApp
 let simulatorUrl: string
@@ -87,11 +45,7 @@ let token: string
 let keyDirectory: string
 let signer: { certificatePem: string; privateKeyPem: string }
 
-const admin = async <T = unknown>(method: string, path: string, body?: unknown): Promise<T> => {
-  const response = await call(method, `${simulatorUrl}/admin${path}`, body)
-  if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(response.json)}`)
-  return response.json as T
-}
+let admin: ReturnType<typeof simulatorAdmin>
 const advance = (ms: number) => admin('POST', '/clock/advance', { ms })
 
 interface InvoiceView {
@@ -119,17 +73,8 @@ async function read<T = InvoiceView>(path: string): Promise<T> {
 }
 
 /** Polls the invoice until it reaches `state` (the worker and SDI work in the background). */
-async function until(id: string, state: string, timeoutMs = 30_000): Promise<InvoiceView> {
-  const deadline = Date.now() + timeoutMs
-  let last: InvoiceView | undefined
-  while (Date.now() < deadline) {
-    const view = await read(`/invoices/${id}`)
-    if (view.state === state) return view
-    last = view
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-  throw new Error(`invoice ${id} did not reach ${state}; it is ${last?.state}`)
-}
+const until = (id: string, state: string, timeoutMs = 30_000): Promise<InvoiceView> =>
+  waitForState(id, state, (invoice) => read(`/invoices/${invoice}`), { timeoutMs, intervalMs: 100 })
 
 /** The files the simulator received under a name (the exactly-once check). */
 async function filesAtSdi(fileName: string): Promise<unknown[]> {
@@ -144,54 +89,20 @@ async function signedPa(codice: string): Promise<{ p7m: Buffer; numero: string }
 }
 
 beforeAll(async () => {
-  database = await createTestDatabase()
-  issuer = await createTestTokenIssuer()
-  jwks = await startJwksServer(issuer.jwks)
   keyDirectory = mkdtempSync(join(tmpdir(), 'active-cycle-'))
-  execFileSync(
-    'openssl',
-    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '30', '-subj', '/CN=Test signer', '-keyout', 'key.pem', '-out', 'cert.pem'],
-    { cwd: keyDirectory, stdio: 'ignore' },
-  )
-  signer = {
-    certificatePem: readFileSync(join(keyDirectory, 'cert.pem'), 'utf8'),
-    privateKeyPem: readFileSync(join(keyDirectory, 'key.pem'), 'utf8'),
-  }
+  signer = selfSignedIdentity(keyDirectory, { subject: '/CN=Test signer', days: 30 })
   const simulatorPort = await freePort()
   simulatorUrl = `http://127.0.0.1:${simulatorPort}`
-  feActive = await startTestService(feActiveService, {
-    databaseUrl: database.url,
-    redisPrefix: testRedisPrefix(),
+  admin = simulatorAdmin(simulatorUrl)
+  test = await startFeActiveTest({
     logger,
-    env: {
-      AUTH_JWKS_URL: jwks.url,
-      SDI_INBOUND_PLAIN_HTTP: 'true',
-      SDI_RICEVI_FILE_URL: `${simulatorUrl}/SdIRiceviFile`,
-      SDI_RICEVI_NOTIFICA_URL: `${simulatorUrl}/SdIRiceviNotifica`,
-      SDI_TIMEOUT_MS: '10000',
-      TRANSMISSION_SWEEP_INTERVAL_MS: '200',
-      TRANSMISSION_RETRY_BASE_MS: '500',
-    },
+    env: simulatorEnv(simulatorUrl),
   })
+  feActive = test.running
   await feActive.app.listen({ host: '127.0.0.1', port: 0 })
   const feActiveUrl = `http://127.0.0.1:${(feActive.app.server.address() as AddressInfo).port}`
 
-  simulator = await buildSimulator({
-    seed: 'active-cycle',
-    // Real time: the CAdES signing time of the PA invoices must not follow SDI's reception time (00103).
-    start: Date.now(),
-    realtime: true,
-    tickMs: 50,
-    signer: xadesMessageSigner(signer),
-    outboundTimeoutMs: 10_000,
-  })
-  wirePlatform(simulator, {
-    channelId: 'FPHUB',
-    trasmissioneUrl: `${feActiveUrl}/sdi/TrasmissioneFatture`,
-    codes: [],
-    transmitters: [],
-  })
-  await simulator.listen({ host: '127.0.0.1', port: simulatorPort })
+  simulator = await startSimulatorFor(feActiveUrl, { seed: 'active-cycle', port: simulatorPort, signer })
 
   workers = feActiveService.workers?.({
     config: feActive.config,
@@ -201,17 +112,8 @@ beforeAll(async () => {
     mailer: createMailer(feActive.config, logger),
   }) as RunningWorker[]
 
-  token = await issuer.sign({ studio, permissions: [Permissions.FeActiveSend, Permissions.FeActiveRead] })
-  const now = new Date()
-  await feActive.orm.em
-    .fork()
-    .getConnection()
-    .execute(
-      `insert into client_replica (client_id, studio_id, codice_soggetto, denominazione, partita_iva, codice_fiscale, codice_destinatario, pec,
-         fe_attiva_enabled_at, fe_passiva_enabled_at, version, updated_at, changed_at, replicated_at)
-       values (?, ?, 'C0001', 'Società alpha', '01234567890', null, null, null, ?, null, 1, ?, ?, ?)`,
-      [randomUUID(), studio, now, now, now, now],
-    )
+  token = await test.tokenFor(studio, [Permissions.FeActiveSend, Permissions.FeActiveRead])
+  await seedClientReplica(feActive.orm, studio, '01234567890')
   // Recipients without a channel are reachable at once (the simulator delivers to a virtual endpoint).
   await admin('PUT', '/recipients/B2BOK01', { scenario: { kind: 'accept' } })
   await admin('PUT', '/recipients/B2BKO01', { scenario: { kind: 'down' } })
@@ -225,9 +127,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(workers.map((worker) => worker.close()))
   await simulator?.close()
-  await feActive?.close()
-  await jwks?.close()
-  await database?.drop()
+  await test?.close()
   if (keyDirectory) rmSync(keyDirectory, { recursive: true, force: true })
 })
 
@@ -314,21 +214,8 @@ describe('transport errors', () => {
     const failed = await until(created.id, 'ERRORE_IN_INVIO')
     expect(failed.sdi.fileName).toMatch(/^IT01234567890_/)
     const port = Number(new URL(simulatorUrl).port)
-    simulator = await buildSimulator({
-      seed: 'active-cycle-2',
-      start: Date.now(),
-      realtime: true,
-      tickMs: 50,
-      signer: xadesMessageSigner(signer),
-      outboundTimeoutMs: 10_000,
-    })
-    wirePlatform(simulator, {
-      channelId: 'FPHUB',
-      trasmissioneUrl: `http://127.0.0.1:${(feActive.app.server.address() as AddressInfo).port}/sdi/TrasmissioneFatture`,
-      codes: [],
-      transmitters: [],
-    })
-    await simulator.listen({ host: '127.0.0.1', port })
+    const feActiveUrl = `http://127.0.0.1:${(feActive.app.server.address() as AddressInfo).port}`
+    simulator = await startSimulatorFor(feActiveUrl, { seed: 'active-cycle-2', port, signer })
     await admin('PUT', '/recipients/B2BOK01', { scenario: { kind: 'accept' } })
     const delivered = await until(created.id, 'CONSEGNATA')
     const transmissions = await read<{ items: Array<{ status: string; fileName: string }> }>(`/invoices/${created.id}/transmissions`)

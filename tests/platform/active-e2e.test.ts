@@ -9,7 +9,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import http from 'node:http'
 import { request as httpsRequest } from 'node:https'
-import net, { type AddressInfo } from 'node:net'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { service as authService } from '@fatturapa-hub/auth/service'
@@ -17,15 +17,24 @@ import type { Config as FeActiveConfig } from '@fatturapa-hub/fe-active/config'
 import { service as feActiveService } from '@fatturapa-hub/fe-active/service'
 import { buildGateway, listenGateway } from '@fatturapa-hub/gateway/app'
 import { ConfigSchema as GatewayConfigSchema } from '@fatturapa-hub/gateway/config'
-import { buildSimulator, type SimulatorApp, wirePlatform, xadesMessageSigner } from '@fatturapa-hub/sdi-simulator'
+import type { SimulatorApp } from '@fatturapa-hub/sdi-simulator'
 import { type App, createLogger, createMailer, createRedis, loadConfig, type RunningWorker } from '@fatturapa-hub/shared'
 import { startTestService, type TestService, testRedisUrl } from '@fatturapa-hub/shared/testing'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import type { Redis } from 'ioredis'
 import { nodeCsr } from '../../services/auth/test/certificates/fixtures.js'
 import { type AuthTest, startAuthTest, testProvisioningKey } from '../../services/auth/test/support/auth-test.js'
+import {
+  freePort,
+  routedSample,
+  selfSignedIdentity,
+  simulatorAdmin,
+  simulatorEnv,
+  startSimulatorFor,
+  uniqueNumero,
+  waitForState,
+} from './support/sdi.js'
 
-const samples = '/work/shared/reference/fatturapa/samples'
 const logLevel = process.env.TEST_LOG_LEVEL ?? 'silent'
 const logger = createLogger({ name: 'active-e2e-test', level: logLevel })
 const day = 24 * 3_600_000
@@ -75,29 +84,9 @@ interface WebhookChange {
   event: { kind: string }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo
-      server.close(() => resolve(port))
-    })
-    server.on('error', reject)
-  })
-}
-
-let counter = 0
 /** An official sample, read now, with its recipient code, its cedente and its first Numero changed in memory. */
-function sample(name: 'FPA01' | 'FPR02', codice: string): Buffer {
-  const numero = `E2E${Date.now() % 100000}${++counter}`
-  let xml = readFileSync(join(samples, `IT01234567890_${name}.xml`), 'utf8')
-  xml = xml.replace(/<CodiceDestinatario>[^<]*</, `<CodiceDestinatario>${codice}<`)
-  const cedente = xml.indexOf('<CedentePrestatore>')
-  xml = xml.slice(0, cedente) + xml.slice(cedente).replace(/<IdCodice>[^<]*</, `<IdCodice>${partitaIva}<`)
-  const body = xml.indexOf('<DatiGeneraliDocumento>')
-  xml = xml.slice(0, body) + xml.slice(body).replace(/<Numero>[^<]*</, `<Numero>${numero}<`)
-  return Buffer.from(xml, 'utf8')
-}
+const sample = (name: 'FPA01' | 'FPR02', codice: string): Buffer =>
+  routedSample(`IT01234567890_${name}.xml`, { numero: uniqueNumero('E2E'), codiceDestinatario: codice, cedentePartitaIva: partitaIva })
 
 /** Standard Webhooks verification written here from the specification, not with the product's helper. */
 function signatureValid(secret: string, delivery: Received): boolean {
@@ -190,15 +179,7 @@ describe('fe-active end to end: ERP → gateway (mTLS) → fe-active → SDI sim
   }
 
   /** The simulator's admin API (plain HTTP, not part of the platform). */
-  async function admin(method: string, path: string, body?: unknown): Promise<unknown> {
-    const response = await fetch(`${simulatorUrl}/admin${path}`, {
-      method,
-      ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-    })
-    const text = await response.text()
-    if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${text}`)
-    return text ? JSON.parse(text) : undefined
-  }
+  let admin: ReturnType<typeof simulatorAdmin>
   const advance = (ms: number) => admin('POST', '/clock/advance', { ms })
 
   /** The ERP's submission: the APIREST token and the client certificate, through the gateway. */
@@ -221,16 +202,8 @@ describe('fe-active end to end: ERP → gateway (mTLS) → fe-active → SDI sim
       .body as unknown as InvoiceView
 
   /** Polls the invoice through the gateway until it reaches `state`. */
-  async function until(id: string, state: string, timeoutMs = 20_000): Promise<InvoiceView> {
-    const deadline = Date.now() + timeoutMs
-    let last: InvoiceView | undefined
-    while (Date.now() < deadline) {
-      last = await read(id)
-      if (last.state === state) return last
-      await new Promise((resolve) => setTimeout(resolve, 150))
-    }
-    throw new Error(`invoice ${id} did not reach ${state}; it is ${last?.state}`)
-  }
+  const until = (id: string, state: string, timeoutMs = 20_000): Promise<InvoiceView> =>
+    waitForState(id, state, read, { timeoutMs, intervalMs: 150 })
 
   /** The webhook deliveries about one invoice, parsed, in the order they arrived. */
   const deliveriesFor = (invoiceId: string) =>
@@ -284,42 +257,15 @@ describe('fe-active end to end: ERP → gateway (mTLS) → fe-active → SDI sim
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'active-e2e-'))
-    const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] })
     // The gateway's server certificate (IP SAN, so the ERP verifies the server too).
-    openssl(
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-      '-keyout',
-      'gateway.key',
-      '-out',
-      'gateway.pem',
-    )
-    serverCertificatePem = readFileSync(join(work, 'gateway.pem'), 'utf8')
+    serverCertificatePem = selfSignedIdentity(work, {
+      name: 'gateway',
+      subject: '/CN=127.0.0.1',
+      days: 1,
+      extensions: ['subjectAltName=IP:127.0.0.1'],
+    }).certificatePem
     // The signing certificate of SDI's messages (simulator).
-    openssl(
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '2',
-      '-subj',
-      '/CN=SDI simulator',
-      '-keyout',
-      'sdi.key',
-      '-out',
-      'sdi.pem',
-    )
+    const sdiSigner = selfSignedIdentity(work, { name: 'sdi', subject: '/CN=SDI simulator', days: 2 })
 
     receiver = http.createServer((request, response) => {
       const chunks: Buffer[] = []
@@ -339,6 +285,7 @@ describe('fe-active end to end: ERP → gateway (mTLS) → fe-active → SDI sim
 
     const simulatorPort = await freePort()
     simulatorUrl = `http://127.0.0.1:${simulatorPort}`
+    admin = simulatorAdmin(simulatorUrl)
     feActive = await startTestService(feActiveService, {
       databaseUrl: auth.database.url,
       redisPrefix: prefix,
@@ -347,31 +294,13 @@ describe('fe-active end to end: ERP → gateway (mTLS) → fe-active → SDI sim
         AUTH_JWKS_URL: `${authUrl}/.well-known/jwks.json`,
         SMTP_URL: auth.smtp.url,
         SIGNING_SECRET: 'active-e2e-signing-secret-0123456789abcdef',
-        SDI_INBOUND_PLAIN_HTTP: 'true',
-        SDI_RICEVI_FILE_URL: `${simulatorUrl}/SdIRiceviFile`,
-        SDI_RICEVI_NOTIFICA_URL: `${simulatorUrl}/SdIRiceviNotifica`,
-        SDI_TIMEOUT_MS: '10000',
-        TRANSMISSION_SWEEP_INTERVAL_MS: '200',
-        TRANSMISSION_RETRY_BASE_MS: '500',
+        ...simulatorEnv(simulatorUrl),
       },
     })
     await feActive.app.listen({ host: '127.0.0.1', port: 0 })
     const feActiveUrl = `http://127.0.0.1:${(feActive.app.server.address() as AddressInfo).port}`
 
-    simulator = await buildSimulator({
-      seed: 'active-e2e',
-      // Real time: the CAdES signing time fe-active puts on FPA12 must not follow SDI's reception time (00103).
-      start: Date.now(),
-      realtime: true,
-      tickMs: 50,
-      signer: xadesMessageSigner({
-        certificatePem: readFileSync(join(work, 'sdi.pem'), 'utf8'),
-        privateKeyPem: readFileSync(join(work, 'sdi.key'), 'utf8'),
-      }),
-      outboundTimeoutMs: 10_000,
-    })
-    wirePlatform(simulator, { channelId: 'FPHUB', trasmissioneUrl: `${feActiveUrl}/sdi/TrasmissioneFatture`, codes: [], transmitters: [] })
-    await simulator.listen({ host: '127.0.0.1', port: simulatorPort })
+    simulator = await startSimulatorFor(feActiveUrl, { seed: 'active-e2e', port: simulatorPort, signer: sdiSigner })
     await admin('PUT', '/recipients/B2BOK01', { scenario: { kind: 'accept' } })
     await admin('PUT', '/recipients/PAACC1', { scenario: { kind: 'accept', delayMs: 1000 } })
     await admin('PUT', '/recipients/PARIF1', { scenario: { kind: 'refuse', delayMs: 1000, descrizione: 'Importi errati' } })
@@ -512,25 +441,17 @@ describe('fe-active end to end: ERP → gateway (mTLS) → fe-active → SDI sim
 
     // The signing certificate of the client (PKCS#12 made with openssl), uploaded by the administrator once the
     // client has reached fe-active's replica.
-    const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] })
-    openssl(
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '30',
-      '-subj',
-      '/CN=Mario Rossi/serialNumber=TINIT-RSSMRA80A01H501U/O=Società alpha S.r.l.',
-      '-addext',
-      'keyUsage=critical,nonRepudiation,digitalSignature',
-      '-keyout',
-      'signer.key',
-      '-out',
-      'signer.pem',
+    selfSignedIdentity(work, {
+      name: 'signer',
+      subject: '/CN=Mario Rossi/serialNumber=TINIT-RSSMRA80A01H501U/O=Società alpha S.r.l.',
+      days: 30,
+      extensions: ['keyUsage=critical,nonRepudiation,digitalSignature'],
+    })
+    execFileSync(
+      'openssl',
+      ['pkcs12', '-export', '-inkey', 'signer.key', '-in', 'signer.pem', '-passout', 'pass:p12-secret', '-out', 'signer.p12'],
+      { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] },
     )
-    openssl('pkcs12', '-export', '-inkey', 'signer.key', '-in', 'signer.pem', '-passout', 'pass:p12-secret', '-out', 'signer.p12')
     const p12 = readFileSync(join(work, 'signer.p12'))
     const deadline = Date.now() + 15_000
     let uploaded: Reply

@@ -43,10 +43,18 @@ export function unwrapP7m(bytes: Uint8Array): UnwrappedP7m {
 
 /** True when the bytes open as a CMS SignedData, e.g. to unwrap a p7m nested in a p7m. */
 export function isP7m(bytes: Uint8Array): boolean {
+  // XML (with or without BOM and leading blanks) is never DER, Base64 or PEM: answer without building an exception.
+  if (startsLikeXml(bytes)) return false
   try {
     openSignedData(bytes)
     return true
   } catch {
     return false
   }
+}
+
+function startsLikeXml(bytes: Uint8Array): boolean {
+  let index = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0
+  while (index < bytes.length && (bytes[index] === 0x20 || bytes[index] === 0x09 || bytes[index] === 0x0a || bytes[index] === 0x0d)) index++
+  return bytes[index] === 0x3c
 }

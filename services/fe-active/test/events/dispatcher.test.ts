@@ -2,26 +2,14 @@
 // order, the changes feed, webhook deliveries, domain events and e-mails on the queues, and crash safety.
 import { randomUUID } from 'node:crypto'
 import { createLogger, type JobProducer, Permissions, Queues } from '@fatturapa-hub/shared'
-import {
-  createTestDatabase,
-  createTestTokenIssuer,
-  type JwksServer,
-  startJwksServer,
-  startTestService,
-  type TestDatabase,
-  type TestService,
-  type TestTokenIssuer,
-  testRedisPrefix,
-} from '@fatturapa-hub/shared/testing'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import type { Config } from '../../src/config.js'
 import { createEventDispatcher, type EventDispatcher } from '../../src/events/dispatcher.js'
 import { InvoiceEvent } from '../../src/invoices/invoice.entity.js'
 import { StudioSettings } from '../../src/settings/studio-settings.entity.js'
 import { createDeliverySweeper } from '../../src/webhooks/delivery.js'
 import { WebhookDelivery, WebhookSubscription } from '../../src/webhooks/webhook.entity.js'
+import { type FeActiveTest, startFeActiveTest } from '../support/fe-active-test.js'
 import { eventRow, insertEvent, insertInvoice } from './fixtures.js'
-import { webhooksTestService } from './test-service.js'
 
 const studioA = randomUUID()
 const studioB = randomUUID()
@@ -36,18 +24,15 @@ interface ChangesPage {
 }
 
 describe('fe-active invoice events: dispatcher, changes feed, domain events and e-mails', () => {
-  let database: TestDatabase
-  let issuer: TestTokenIssuer
-  let jwks: JwksServer
-  let running: TestService<Config>
+  let test: FeActiveTest
   let dispatcher: EventDispatcher
   let tokenA: string
   let tokenB: string
   let tokenC: string
   const logger = createLogger({ name: 'fe-active-events-test', level: process.env.TEST_LOG_LEVEL ?? 'silent' })
 
-  const get = (token: string, url: string) => running.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } })
-  const jobsOf = async (queue: string) => running.producer.queue(queue as never).getJobs(['waiting', 'delayed', 'prioritized'])
+  const get = (token: string, url: string) => test.running.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } })
+  const jobsOf = async (queue: string) => test.running.producer.queue(queue as never).getJobs(['waiting', 'delayed', 'prioritized'])
 
   async function readFeed(token: string, limit: number): Promise<ChangesPage['items']> {
     const items: ChangesPage['items'] = []
@@ -66,36 +51,31 @@ describe('fe-active invoice events: dispatcher, changes feed, domain events and 
   }
 
   beforeAll(async () => {
-    database = await createTestDatabase()
-    issuer = await createTestTokenIssuer()
-    jwks = await startJwksServer(issuer.jwks)
-    running = await startTestService(webhooksTestService, {
-      databaseUrl: database.url,
-      redisPrefix: testRedisPrefix(),
-      logger,
-      env: { AUTH_JWKS_URL: jwks.url },
-    })
-    dispatcher = createEventDispatcher({ orm: running.orm, producer: running.producer, logger }, { batchSize: 7 })
+    test = await startFeActiveTest({ logger })
+    dispatcher = createEventDispatcher({ orm: test.running.orm, producer: test.running.producer, logger }, { batchSize: 7 })
     const permissions = [Permissions.FeActiveRead]
-    tokenA = await issuer.sign({ studio: studioA, permissions })
-    tokenB = await issuer.sign({ studio: studioB, permissions })
-    tokenC = await issuer.sign({ studio: studioC, permissions })
+    tokenA = await test.tokenFor(studioA, permissions)
+    tokenB = await test.tokenFor(studioB, permissions)
+    tokenC = await test.tokenFor(studioC, permissions)
   })
   afterAll(async () => {
-    await running?.close()
-    await jwks?.close()
-    await database?.drop()
+    await test?.close()
   })
 
   it('lists dispatched events only, in feed order, page by page with cursors, isolated per studio', async () => {
-    const invoicesA = [await insertInvoice(running.orm, { studioId: studioA }), await insertInvoice(running.orm, { studioId: studioA })]
-    const invoiceB = await insertInvoice(running.orm, { studioId: studioB })
+    const invoicesA = [
+      await insertInvoice(test.running.orm, { studioId: studioA }),
+      await insertInvoice(test.running.orm, { studioId: studioA }),
+    ]
+    const invoiceB = await insertInvoice(test.running.orm, { studioId: studioB })
     const base = Date.now() - 60_000
     const expectedA: string[] = []
     for (let i = 0; i < 12; i++) {
       const invoice = invoicesA[i % 2] as (typeof invoicesA)[number]
-      expectedA.push(await insertEvent(running.orm, invoice, { fromState: 'DA_INVIARE', toState: 'INVIATA', at: new Date(base + i * 10) }))
-      await insertEvent(running.orm, invoiceB, { fromState: 'DA_INVIARE', toState: 'INVIATA', at: new Date(base + i * 10 + 5) })
+      expectedA.push(
+        await insertEvent(test.running.orm, invoice, { fromState: 'DA_INVIARE', toState: 'INVIATA', at: new Date(base + i * 10) }),
+      )
+      await insertEvent(test.running.orm, invoiceB, { fromState: 'DA_INVIARE', toState: 'INVIATA', at: new Date(base + i * 10 + 5) })
     }
     // Committed but not yet dispatched: not in the feed.
     expect((await get(tokenA, '/invoice-changes')).json()).toEqual({ items: [], nextCursor: null, hasMore: false })
@@ -113,7 +93,7 @@ describe('fe-active invoice events: dispatcher, changes feed, domain events and 
     // Nothing new: the same cursor comes back; new events appear after it.
     const last = itemsA.at(-1)?.feedSeq as string
     expect((await get(tokenA, `/invoice-changes?after=${last}`)).json()).toEqual({ items: [], nextCursor: last, hasMore: false })
-    const later = await insertEvent(running.orm, invoicesA[0] as (typeof invoicesA)[number], {
+    const later = await insertEvent(test.running.orm, invoicesA[0] as (typeof invoicesA)[number], {
       fromState: 'INVIATA',
       toState: 'CONSEGNATA',
     })
@@ -131,11 +111,11 @@ describe('fe-active invoice events: dispatcher, changes feed, domain events and 
   })
 
   it('gives every event committed by concurrent transactions exactly one position, while dispatchers run', async () => {
-    const invoice = await insertInvoice(running.orm, { studioId: studioC })
+    const invoice = await insertInvoice(test.running.orm, { studioId: studioC })
     const inserted: string[] = []
     let writing = true
     // Two dispatchers (two replicas) loop while 20 transactions of 5 events each commit concurrently.
-    const second = createEventDispatcher({ orm: running.orm, producer: running.producer, logger }, { batchSize: 3 })
+    const second = createEventDispatcher({ orm: test.running.orm, producer: test.running.producer, logger }, { batchSize: 3 })
     const loops = [dispatcher, second].map(async (replica) => {
       while (writing) {
         await replica.runOnce()
@@ -144,7 +124,7 @@ describe('fe-active invoice events: dispatcher, changes feed, domain events and 
     })
     await Promise.all(
       Array.from({ length: 20 }, async (_, t) => {
-        await running.orm.em.fork().transactional(async (em) => {
+        await test.running.orm.em.fork().transactional(async (em) => {
           for (let i = 0; i < 5; i++) {
             const row = eventRow(invoice, { fromState: 'INVIATA', toState: 'INVIATA', kind: `notification.MT${t}` })
             await em.insert(InvoiceEvent, row)
@@ -161,16 +141,18 @@ describe('fe-active invoice events: dispatcher, changes feed, domain events and 
     const items = await readFeed(tokenC, 17)
     expect(items).toHaveLength(100)
     expect(new Set(items.map((item) => item.id))).toEqual(new Set(inserted))
-    const seqs = await running.orm.em.fork().find(InvoiceEvent, { studioId: studioC }, { orderBy: { feedSeq: 'asc' } })
+    const seqs = await test.running.orm.em.fork().find(InvoiceEvent, { studioId: studioC }, { orderBy: { feedSeq: 'asc' } })
     expect(seqs.every((event) => event.feedSeq !== null && event.dispatchedAt !== null)).toBe(true)
     // Positions are unique across the whole table (the unique index) and increase in feed order.
-    const all = (await running.orm.em.fork().find(InvoiceEvent, {}, { orderBy: { feedSeq: 'asc' } })).map((event) => Number(event.feedSeq))
+    const all = (await test.running.orm.em.fork().find(InvoiceEvent, {}, { orderBy: { feedSeq: 'asc' } })).map((event) =>
+      Number(event.feedSeq),
+    )
     expect(new Set(all).size).toBe(all.length)
     expect(Math.max(...all)).toBe(all.length)
   })
 
   it('publishes domain events (transmitted, final state) and the e-mail to the notification class', async () => {
-    await running.orm.em.fork().insert(StudioSettings, {
+    await test.running.orm.em.fork().insert(StudioSettings, {
       studioId: studioD,
       feAttivaEnabled: true,
       deletionPolicy: 'default',
@@ -180,7 +162,7 @@ describe('fe-active invoice events: dispatcher, changes feed, domain events and 
       updatedAt: new Date(),
       version: 1,
     })
-    const rejected = await insertInvoice(running.orm, {
+    const rejected = await insertInvoice(test.running.orm, {
       studioId: studioD,
       state: 'SCARTATA',
       rejection: [
@@ -193,27 +175,27 @@ describe('fe-active invoice events: dispatcher, changes feed, domain events and 
         { code: '00311', description: 'CodiceDestinatario non valido' },
       ],
     })
-    const transmitted = await insertEvent(running.orm, rejected, {
+    const transmitted = await insertEvent(test.running.orm, rejected, {
       fromState: 'DA_INVIARE',
       toState: 'INVIATA',
       kind: 'command.transmitted',
       details: { transmitted: true },
     })
-    const scarto = await insertEvent(running.orm, rejected, {
+    const scarto = await insertEvent(test.running.orm, rejected, {
       fromState: 'INVIATA',
       toState: 'SCARTATA',
       kind: 'notification.NS',
       details: { effects: [{ kind: 'final-outcome', state: 'SCARTATA' }] },
     })
     // A final state that is not e-mailed; and a notified state in a studio without a notification class.
-    const delivered = await insertInvoice(running.orm, { studioId: studioD, state: 'CONSEGNATA' })
-    const consegna = await insertEvent(running.orm, delivered, {
+    const delivered = await insertInvoice(test.running.orm, { studioId: studioD, state: 'CONSEGNATA' })
+    const consegna = await insertEvent(test.running.orm, delivered, {
       fromState: 'INVIATA',
       toState: 'CONSEGNATA',
       details: { effects: [{ kind: 'final-outcome', state: 'CONSEGNATA' }] },
     })
-    const elsewhere = await insertInvoice(running.orm, { studioId: studioB, state: 'RIFIUTATA' })
-    await insertEvent(running.orm, elsewhere, { fromState: 'CONSEGNATA', toState: 'RIFIUTATA', kind: 'notification.EC02' })
+    const elsewhere = await insertInvoice(test.running.orm, { studioId: studioB, state: 'RIFIUTATA' })
+    await insertEvent(test.running.orm, elsewhere, { fromState: 'CONSEGNATA', toState: 'RIFIUTATA', kind: 'notification.EC02' })
     await dispatcher.runOnce()
 
     for (const queue of [Queues.ConservazioneActiveInvoices, Queues.LiquidazioniActiveInvoices]) {
@@ -261,9 +243,9 @@ describe('fe-active invoice events: dispatcher, changes feed, domain events and 
 
   it('after a failed publication, re-publishes committed positions without duplicate deliveries or jobs', async () => {
     const studio = randomUUID()
-    const token = await issuer.sign({ studio, permissions: [Permissions.FeActiveRead] })
+    const token = await test.issuer.sign({ studio, permissions: [Permissions.FeActiveRead] })
     const now = new Date()
-    await running.orm.em.fork().insert(WebhookSubscription, {
+    await test.running.orm.em.fork().insert(WebhookSubscription, {
       id: randomUUID(),
       studioId: studio,
       url: 'http://127.0.0.1:9/unused',
@@ -275,28 +257,32 @@ describe('fe-active invoice events: dispatcher, changes feed, domain events and 
       updatedAt: now,
       version: 1,
     })
-    const invoice = await insertInvoice(running.orm, { studioId: studio })
-    const first = await insertEvent(running.orm, invoice, { toState: 'DA_INVIARE' })
-    const second = await insertEvent(running.orm, invoice, { fromState: 'DA_INVIARE', toState: 'INVIATA', details: { transmitted: true } })
+    const invoice = await insertInvoice(test.running.orm, { studioId: studio })
+    const first = await insertEvent(test.running.orm, invoice, { toState: 'DA_INVIARE' })
+    const second = await insertEvent(test.running.orm, invoice, {
+      fromState: 'DA_INVIARE',
+      toState: 'INVIATA',
+      details: { transmitted: true },
+    })
 
     // Redis "down" (or a crash) right after the commit of the positions: the pass fails, the rows keep feedSeq
     // without dispatchedAt; the feed already lists them, in order.
     const broken = { enqueue: async () => Promise.reject(new Error('redis down')) } as unknown as JobProducer
-    await expect(createEventDispatcher({ orm: running.orm, producer: broken, logger }).runOnce()).rejects.toThrow('redis down')
-    const stuck = await running.orm.em.fork().find(InvoiceEvent, { id: { $in: [first, second] } }, { orderBy: { feedSeq: 'asc' } })
+    await expect(createEventDispatcher({ orm: test.running.orm, producer: broken, logger }).runOnce()).rejects.toThrow('redis down')
+    const stuck = await test.running.orm.em.fork().find(InvoiceEvent, { id: { $in: [first, second] } }, { orderBy: { feedSeq: 'asc' } })
     expect(stuck.map((event) => [event.id, event.feedSeq !== null, event.dispatchedAt])).toEqual([
       [first, true, null],
       [second, true, null],
     ])
     expect((await readFeed(token, 10)).map((item) => item.id)).toEqual([first, second])
-    expect(await running.orm.em.fork().count(WebhookDelivery, { studioId: studio })).toBe(2)
+    expect(await test.running.orm.em.fork().count(WebhookDelivery, { studioId: studio })).toBe(2)
 
     // The next passes publish them, once.
     await dispatcher.runOnce()
     await dispatcher.runOnce()
-    const after = await running.orm.em.fork().find(InvoiceEvent, { id: { $in: [first, second] } })
+    const after = await test.running.orm.em.fork().find(InvoiceEvent, { id: { $in: [first, second] } })
     expect(after.every((event) => event.dispatchedAt !== null)).toBe(true)
-    const deliveries = await running.orm.em.fork().find(WebhookDelivery, { studioId: studio })
+    const deliveries = await test.running.orm.em.fork().find(WebhookDelivery, { studioId: studio })
     expect(deliveries).toHaveLength(2)
     const webhookJobs = (await jobsOf(Queues.FeActiveWebhooks)).filter((job) =>
       deliveries.some((delivery) => job.id === `webhook-${delivery.id}-1`),
@@ -306,17 +292,17 @@ describe('fe-active invoice events: dispatcher, changes feed, domain events and 
     expect(domain).toHaveLength(1)
 
     // A pass that republishes an already published event (a crash before dispatchedAt) queues nothing twice.
-    await running.orm.em.fork().nativeUpdate(InvoiceEvent, { id: { $in: [first, second] } }, { dispatchedAt: null })
+    await test.running.orm.em.fork().nativeUpdate(InvoiceEvent, { id: { $in: [first, second] } }, { dispatchedAt: null })
     await dispatcher.runOnce()
     expect((await jobsOf(Queues.FeActiveWebhooks)).filter((job) => deliveries.some((d) => job.id === `webhook-${d.id}-1`))).toHaveLength(2)
     expect((await jobsOf(Queues.ConservazioneActiveInvoices)).filter((job) => job.id === `active-invoice-${second}`)).toHaveLength(1)
-    expect(await running.orm.em.fork().count(WebhookDelivery, { studioId: studio })).toBe(2)
+    expect(await test.running.orm.em.fork().count(WebhookDelivery, { studioId: studio })).toBe(2)
 
     // The sweeper re-queues a due attempt whose job was lost.
     const lost = deliveries[0] as WebhookDelivery
-    await running.producer.queue(Queues.FeActiveWebhooks).remove(`webhook-${lost.id}-1`)
-    const requeued = await createDeliverySweeper({ orm: running.orm, producer: running.producer, logger }, { sweepGraceMs: 0 })()
+    await test.running.producer.queue(Queues.FeActiveWebhooks).remove(`webhook-${lost.id}-1`)
+    const requeued = await createDeliverySweeper({ orm: test.running.orm, producer: test.running.producer, logger }, { sweepGraceMs: 0 })()
     expect(requeued).toBeGreaterThanOrEqual(1)
-    expect(await running.producer.queue(Queues.FeActiveWebhooks).getJob(`webhook-${lost.id}-1`)).toBeDefined()
+    expect(await test.running.producer.queue(Queues.FeActiveWebhooks).getJob(`webhook-${lost.id}-1`)).toBeDefined()
   })
 })

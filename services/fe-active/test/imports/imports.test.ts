@@ -1,71 +1,29 @@
-// Real: PostgreSQL (a database of its own), Redis, the fe-active service as src/service.ts defines it plus the imports
-// module (as the lead wires it), access tokens verified through a JWKS served over HTTP, CAdES signing with a
+// Real: PostgreSQL (a database of its own), Redis, the fe-active service as src/service.ts defines it (imports module
+// included), access tokens verified through a JWKS served over HTTP, CAdES signing with a
 // self-signed certificate made by openssl, the SDI applier of TrasmissioneFatture messages run in a transaction with
 // a minimal job. The official FatturaPA samples are read from the reference folder.
-import { execFileSync } from 'node:child_process'
 import { createHash, randomUUID } from 'node:crypto'
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { buildSdiMessage, type SdiMessage, signCades } from '@fatturapa-hub/fatturapa'
 import { storeInboundMessage } from '@fatturapa-hub/sdi-channel'
-import { createLogger, type JobContext, Permissions, type ServiceDefinition } from '@fatturapa-hub/shared'
-import {
-  createTestDatabase,
-  createTestTokenIssuer,
-  type JwksServer,
-  startJwksServer,
-  startTestService,
-  type TestDatabase,
-  type TestService,
-  type TestTokenIssuer,
-  testRedisPrefix,
-} from '@fatturapa-hub/shared/testing'
+import { type JobContext, Permissions } from '@fatturapa-hub/shared'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { ClientReplica } from '../../src/clients/client-replica.entity.js'
-import type { Config } from '../../src/config.js'
 import { domainEventKinds } from '../../src/events/dispatcher.js'
-import { importsModule } from '../../src/imports/module.js'
 import { Invoice, InvoiceEvent } from '../../src/invoices/invoice.entity.js'
-import { service } from '../../src/service.js'
 import { applySdiMessage } from '../../src/transmission/apply-sdi-message.js'
+import { type FeActiveTest, startFeActiveTest } from '../support/fe-active-test.js'
+import { selfSignedIdentity } from '../support/identity.js'
+import { uniqueNumero as numeroWith, referenceFolder, sampleInvoice } from '../support/samples.js'
 
-const samples = '/work/shared/reference/fatturapa/samples'
-const officialP7m = '/work/shared/reference/fatturapa/p7m/IT02182030391_31.xml.p7m'
-const logger = createLogger({ name: 'fe-active-imports-test', level: process.env.TEST_LOG_LEVEL ?? 'silent' })
-
-// The service with the imports module, whether or not src/service.ts lists it among its features yet.
-const wired = service.migrations.some((migration) => migration.name === 'Migration20261219000000Imports')
-const withImports: ServiceDefinition<Config> = wired
-  ? service
-  : {
-      ...service,
-      entities: [...service.entities],
-      migrations: [...service.migrations, ...importsModule.migrations],
-      routes: async (app, opts) => {
-        await service.routes(app, opts)
-        await app.register(importsModule.routes as NonNullable<typeof importsModule.routes>, opts)
-      },
-    }
-
-let counter = 0
-const uniqueNumero = () => `IMP${Date.now() % 100000}${++counter}`
+const officialP7m = `${referenceFolder}/p7m/IT02182030391_31.xml.p7m`
+const uniqueNumero = () => numeroWith('IMP')
 let progressivo = 0
 const nextFileName = (prefix = 'IT09876543210', extension = 'xml') =>
   `${prefix}_${(++progressivo).toString(36).toUpperCase().padStart(5, '0')}.${extension}`
 let sdiCounter = 700_000
 const nextSdiId = () => String(++sdiCounter)
-
-/** An official sample with the Numero of its first body changed, so each test imports an invoice of its own. */
-function sample(name: string, numero: string): Buffer {
-  let first = true
-  const text = readFileSync(join(samples, name), 'utf8').replace(/<Numero>[^<]*<\/Numero>/g, (original) => {
-    if (!first) return original
-    first = false
-    return `<Numero>${numero}</Numero>`
-  })
-  return Buffer.from(text, 'utf8')
-}
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex')
 const b64 = (bytes: Uint8Array | string) => Buffer.from(bytes).toString('base64')
@@ -128,10 +86,7 @@ const notification = (t: Transmission, message: SdiMessage, progressive = 1) => 
 })
 
 describe('fe-active imports: invoices transmitted elsewhere, for preservation', () => {
-  let database: TestDatabase
-  let issuer: TestTokenIssuer
-  let jwks: JwksServer
-  let running: TestService<Config>
+  let test: FeActiveTest
   let sender: string
   let senderB: string
   let senderC: string
@@ -139,84 +94,38 @@ describe('fe-active imports: invoices transmitted elsewhere, for preservation', 
   let signer: { certificate: string; privateKey: string }
 
   const post = (token: string, payload: object) =>
-    running.app.inject({ method: 'POST', url: '/invoices/imports', headers: { authorization: `Bearer ${token}` }, payload })
-  const get = (token: string, url: string) => running.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } })
-
-  async function seedClient(studioId: string, partitaIva: string, enabled: boolean) {
-    const now = new Date()
-    await running.orm.em.fork().insert(ClientReplica, {
-      clientId: randomUUID(),
-      studioId,
-      codiceSoggetto: `C${partitaIva.slice(-4)}`,
-      denominazione: `Client ${partitaIva}`,
-      partitaIva,
-      codiceFiscale: null,
-      codiceDestinatario: null,
-      pec: null,
-      feAttivaEnabledAt: enabled ? now : null,
-      fePassivaEnabledAt: null,
-      version: 1,
-      updatedAt: now,
-      changedAt: now,
-      replicatedAt: now,
-    })
-  }
+    test.running.app.inject({ method: 'POST', url: '/invoices/imports', headers: { authorization: `Bearer ${token}` }, payload })
+  const get = (token: string, url: string) => test.running.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } })
 
   const studioA = randomUUID()
   const studioB = randomUUID()
   const studioC = randomUUID()
 
   beforeAll(async () => {
-    database = await createTestDatabase()
-    issuer = await createTestTokenIssuer()
-    jwks = await startJwksServer(issuer.jwks)
-    running = await startTestService(withImports, {
-      databaseUrl: database.url,
-      redisPrefix: testRedisPrefix(),
-      logger,
-      env: { AUTH_JWKS_URL: jwks.url },
-    })
+    test = await startFeActiveTest({ name: 'fe-active-imports-test' })
     const permissions = [Permissions.FeActiveSend, Permissions.FeActiveRead]
-    sender = await issuer.sign({ studio: studioA, permissions })
-    senderB = await issuer.sign({ studio: studioB, permissions })
-    senderC = await issuer.sign({ studio: studioC, permissions })
-    reader = await issuer.sign({ studio: studioA, permissions: [Permissions.FeActiveRead] })
-    await seedClient(studioA, '01234567890', true)
-    await seedClient(studioA, '02182030391', true)
-    await seedClient(studioB, '01234567890', false)
+    sender = await test.tokenFor(studioA, permissions)
+    senderB = await test.tokenFor(studioB, permissions)
+    senderC = await test.tokenFor(studioC, permissions)
+    reader = await test.tokenFor(studioA, [Permissions.FeActiveRead])
+    await test.seedClient(studioA, '01234567890')
+    await test.seedClient(studioA, '02182030391')
+    await test.seedClient(studioB, '01234567890', { enabled: false })
 
-    const dir = mkdtempSync(join(tmpdir(), 'fe-active-imports-'))
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-        '-subj',
-        '/CN=Firmatario Test/C=IT',
-        '-days',
-        '2',
-      ],
-      { stdio: 'ignore' },
-    )
-    signer = { certificate: readFileSync(join(dir, 'cert.pem'), 'utf8'), privateKey: readFileSync(join(dir, 'key.pem'), 'utf8') }
+    const identity = selfSignedIdentity(mkdtempSync(join(tmpdir(), 'fe-active-imports-')), {
+      subject: '/CN=Firmatario Test/C=IT',
+      days: 2,
+    })
+    signer = { certificate: identity.certificatePem, privateKey: identity.privateKeyPem }
   })
   afterAll(async () => {
-    await running?.close()
-    await jwks?.close()
-    await database?.drop()
+    await test?.close()
   })
 
   const b2bTransmission = (): Transmission => ({
     fileName: nextFileName(),
     id: nextSdiId(),
-    file: sample('IT01234567890_FPR02.xml', uniqueNumero()),
+    file: sampleInvoice('IT01234567890_FPR02.xml', uniqueNumero()),
   })
 
   it('imports a B2B invoice with its RC: CONSEGNATA, history, SDI messages, never transmitted', async () => {
@@ -243,7 +152,7 @@ describe('fe-active imports: invoices transmitted elsewhere, for preservation', 
     })
     const id = result.invoice.id as string
 
-    const stored = await running.orm.em.fork().findOneOrFail(Invoice, { id })
+    const stored = await test.running.orm.em.fork().findOneOrFail(Invoice, { id })
     expect(stored).toMatchObject({ origin: 'import', nextActionAt: null, fileName: t.fileName, identificativoSdI: t.id })
     expect(stored.transmittedAt?.toISOString()).toBe(new Date(T0).toISOString())
 
@@ -254,7 +163,7 @@ describe('fe-active imports: invoices transmitted elsewhere, for preservation', 
       ['notification.RC', 'CONSEGNATA'],
     ])
     // The outbox rows give the domain events conservazione consumes: transmitted, then the final state.
-    const events = await running.orm.em.fork().find(InvoiceEvent, { invoiceId: id }, { orderBy: { at: 'asc' } })
+    const events = await test.running.orm.em.fork().find(InvoiceEvent, { invoiceId: id }, { orderBy: { at: 'asc' } })
     expect(events.map((event) => domainEventKinds(event))).toEqual([[], ['transmitted'], ['final-state']])
 
     const messages = await get(reader, `/invoices/${id}/sdi-messages`)
@@ -276,7 +185,7 @@ describe('fe-active imports: invoices transmitted elsewhere, for preservation', 
   })
 
   it('imports a signed FPA12 with RC and NE EC01 (given in any order): ACCETTATA', async () => {
-    const xml = sample('IT01234567890_FPA01.xml', uniqueNumero())
+    const xml = sampleInvoice('IT01234567890_FPA01.xml', uniqueNumero())
     const p7m = Buffer.from(await signCades(xml, { ...signer, signingTime: new Date(T0) }))
     const t: Transmission = { fileName: nextFileName('IT01234567890', 'xml.p7m'), id: nextSdiId(), file: p7m }
     const response = await post(sender, {
@@ -339,21 +248,21 @@ describe('fe-active imports: invoices transmitted elsewhere, for preservation', 
     expect(unreadable.json()).toMatchObject({ code: 'IMPORT_FILE_UNREADABLE' })
     const badMessage = await post(sender, { file: b64(t.file), notifications: [{ fileName: 'x_RC_001.xml', file: b64('<x/>') }] })
     expect(badMessage.json()).toMatchObject({ code: 'IMPORT_NOTIFICATION_UNREADABLE' })
-    expect(await running.orm.em.fork().count(Invoice, { identificativoSdI: t.id })).toBe(0)
+    expect(await test.running.orm.em.fork().count(Invoice, { identificativoSdI: t.id })).toBe(0)
   })
 
   it('refuses a 00404 duplicate of a platform invoice or of an import (409 IMPORT_DUPLICATE_INVOICE)', async () => {
     const numero = uniqueNumero()
-    const submitted = await running.app.inject({
+    const submitted = await test.running.app.inject({
       method: 'POST',
       url: '/invoices',
       headers: { authorization: `Bearer ${sender}`, 'content-type': 'application/xml' },
-      payload: sample('IT01234567890_FPR02.xml', numero),
+      payload: sampleInvoice('IT01234567890_FPR02.xml', numero),
     })
     expect(submitted.statusCode).toBe(201)
     // The same number in another file (other bytes: a different note).
     const file = Buffer.from(
-      sample('IT01234567890_FPR02.xml', numero).toString('utf8').replace('</Numero>', '</Numero><Causale>copia</Causale>'),
+      sampleInvoice('IT01234567890_FPR02.xml', numero).toString('utf8').replace('</Numero>', '</Numero><Causale>copia</Causale>'),
     )
     const t: Transmission = { fileName: nextFileName(), id: nextSdiId(), file }
     const response = await post(sender, { file: b64(file), notifications: [notification(t, sdi.rcB2B(t))] })
@@ -363,7 +272,9 @@ describe('fe-active imports: invoices transmitted elsewhere, for preservation', 
     const first = b2bTransmission()
     expect((await post(sender, { file: b64(first.file), notifications: [notification(first, sdi.rcB2B(first))] })).statusCode).toBe(201)
     const numeroOfFirst = /<Numero>([^<]*)<\/Numero>/.exec(first.file.toString('utf8'))?.[1] as string
-    const again = sample('IT01234567890_FPR02.xml', numeroOfFirst).toString('utf8').replace('</Numero>', '</Numero><Causale>bis</Causale>')
+    const again = sampleInvoice('IT01234567890_FPR02.xml', numeroOfFirst)
+      .toString('utf8')
+      .replace('</Numero>', '</Numero><Causale>bis</Causale>')
     const second: Transmission = { fileName: nextFileName(), id: nextSdiId(), file: Buffer.from(again) }
     const duplicate = await post(sender, { file: b64(second.file), notifications: [notification(second, sdi.rcB2B(second))] })
     expect(duplicate.json()).toMatchObject({ code: 'IMPORT_DUPLICATE_INVOICE' })
@@ -383,7 +294,7 @@ describe('fe-active imports: invoices transmitted elsewhere, for preservation', 
         notifications: [{ messageType: 'RC' }],
       })
     }
-    expect(await running.orm.em.fork().count(Invoice, { fileSha256: sha256(t.file) })).toBe(1)
+    expect(await test.running.orm.em.fork().count(Invoice, { fileSha256: sha256(t.file) })).toBe(1)
   })
 
   it('keeps studios apart', async () => {
@@ -402,7 +313,7 @@ describe('fe-active imports: invoices transmitted elsewhere, for preservation', 
   })
 
   it('without notifications needs the IdentificativoSdI and file name; then INVIATA, and SDI’s later RC is applied', async () => {
-    const xml = sample('IT01234567890_FPA01.xml', uniqueNumero())
+    const xml = sampleInvoice('IT01234567890_FPA01.xml', uniqueNumero())
     const p7m = Buffer.from(await signCades(xml, signer))
     const t: Transmission = { fileName: nextFileName('IT01234567890', 'xml.p7m'), id: nextSdiId(), file: p7m }
     const missing = await post(sender, { file: b64(p7m), fileName: t.fileName })
@@ -421,7 +332,7 @@ describe('fe-active imports: invoices transmitted elsewhere, for preservation', 
 
     // SDI sends the RC to the TrasmissioneFatture endpoint: stored as the endpoint stores it, applied by the applier.
     const rc = Buffer.from(buildSdiMessage(sdi.rcPA(t)))
-    const stored = await storeInboundMessage(running.orm.em.fork(), {
+    const stored = await storeInboundMessage(test.running.orm.em.fork(), {
       channel: 'trasmissione',
       operation: 'TrasmissioneFatture.RicevutaConsegna',
       identificativoSdI: t.id,
@@ -430,7 +341,9 @@ describe('fe-active imports: invoices transmitted elsewhere, for preservation', 
       requestId: 'sdi-later',
     })
     const job = { opts: { attempts: 5 }, attemptsMade: 0 } as unknown as JobContext['job']
-    const decision = await running.orm.em.fork().transactional((em) => applySdiMessage(stored.message.id, { em, log: logger, job }))
+    const decision = await test.running.orm.em
+      .fork()
+      .transactional((em) => applySdiMessage(stored.message.id, { em, log: test.logger, job }))
     expect(decision).toBe('applied')
     const after = (await get(reader, `/invoices/${id}`)).json()
     expect(after).toMatchObject({ state: 'CONSEGNATA', sdi: { deliveredAt: T1 } })

@@ -1,118 +1,53 @@
 // Real: PostgreSQL (a database of its own), Redis, the fe-active service built as its server builds it, access
 // tokens verified through a JWKS served over HTTP. The official FatturaPA samples are read from the reference folder.
 import { randomUUID } from 'node:crypto'
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { parseInvoice } from '@fatturapa-hub/fatturapa'
-import { createLogger, Permissions } from '@fatturapa-hub/shared'
-import {
-  createTestDatabase,
-  createTestTokenIssuer,
-  type JwksServer,
-  startJwksServer,
-  startTestService,
-  type TestDatabase,
-  type TestService,
-  type TestTokenIssuer,
-  testRedisPrefix,
-} from '@fatturapa-hub/shared/testing'
+import { Permissions } from '@fatturapa-hub/shared'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { ClientReplica } from '../../src/clients/client-replica.entity.js'
-import type { Config } from '../../src/config.js'
 import { Invoice, InvoiceEvent, InvoiceIdentityRow } from '../../src/invoices/invoice.entity.js'
 import { sumAmounts } from '../../src/invoices/invoice-facts.js'
-import { service } from '../../src/service.js'
-
-const reference = '/work/shared/reference/fatturapa'
-const sampleBytes = (name: string) => readFileSync(join(reference, 'samples', name))
-const p7mBytes = (name: string) => readFileSync(join(reference, 'p7m', name))
-/** An official sample with its <Numero>s changed (first body first), so each test submits invoices of its own. */
-function sample(name: string, ...numeri: string[]): Buffer {
-  let index = 0
-  const text = sampleBytes(name)
-    .toString('utf8')
-    .replace(/<Numero>[^<]*<\/Numero>/g, (original) => {
-      const numero = index === 0 ? (numeri[0] ?? uniqueNumero()) : numeri[index]
-      index++
-      return numero === undefined ? original : `<Numero>${numero}</Numero>`
-    })
-  if (index === 0) throw new Error(`${name} has no Numero`)
-  return Buffer.from(text, 'utf8')
-}
-let counter = 0
-const uniqueNumero = () => `T${Date.now() % 100000}${++counter}`
+import { type FeActiveTest, startFeActiveTest } from '../support/fe-active-test.js'
+import { p7mBytes, sampleBytes, sampleInvoice, uniqueNumero } from '../support/samples.js'
 
 const studioA = randomUUID()
 const studioB = randomUUID()
 const studioC = randomUUID()
 
 describe('fe-active invoices: submission, dry run and reads', () => {
-  let database: TestDatabase
-  let issuer: TestTokenIssuer
-  let jwks: JwksServer
-  let running: TestService<Config>
+  let test: FeActiveTest
   let sender: string
   let senderB: string
   let senderC: string
 
   const xml = { 'content-type': 'application/xml' }
   const post = (token: string, payload: Buffer | string | object, headers: Record<string, string> = xml, url = '/invoices') =>
-    running.app.inject({
+    test.running.app.inject({
       method: 'POST',
       url,
       headers: { authorization: `Bearer ${token}`, ...headers },
       payload: payload as Buffer,
     })
-  const get = (token: string, url: string) => running.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } })
-  const count = (where: Record<string, unknown> = {}) => running.orm.em.fork().count(Invoice, where)
-
-  async function seedClient(studioId: string, partitaIva: string, enabled: boolean) {
-    const now = new Date()
-    await running.orm.em.fork().insert(ClientReplica, {
-      clientId: randomUUID(),
-      studioId,
-      codiceSoggetto: `C${partitaIva.slice(-4)}`,
-      denominazione: `Client ${partitaIva}`,
-      partitaIva,
-      codiceFiscale: null,
-      codiceDestinatario: null,
-      pec: null,
-      feAttivaEnabledAt: enabled ? now : null,
-      fePassivaEnabledAt: null,
-      version: 1,
-      updatedAt: now,
-      changedAt: now,
-      replicatedAt: now,
-    })
-  }
+  const get = (token: string, url: string) => test.running.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } })
+  const count = (where: Record<string, unknown> = {}) => test.running.orm.em.fork().count(Invoice, where)
 
   beforeAll(async () => {
-    database = await createTestDatabase()
-    issuer = await createTestTokenIssuer()
-    jwks = await startJwksServer(issuer.jwks)
-    running = await startTestService(service, {
-      databaseUrl: database.url,
-      redisPrefix: testRedisPrefix(),
-      logger: createLogger({ name: 'fe-active-invoices-test', level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
-      env: { AUTH_JWKS_URL: jwks.url },
-    })
+    test = await startFeActiveTest({ name: 'fe-active-invoices-test' })
     const permissions = [Permissions.FeActiveSend, Permissions.FeActiveRead]
-    sender = await issuer.sign({ studio: studioA, permissions })
-    senderB = await issuer.sign({ studio: studioB, permissions })
-    senderC = await issuer.sign({ studio: studioC, permissions })
-    await seedClient(studioA, '01234567890', true)
-    await seedClient(studioA, '02182030391', true)
-    await seedClient(studioB, '01234567890', false)
+    sender = await test.tokenFor(studioA, permissions)
+    senderB = await test.tokenFor(studioB, permissions)
+    senderC = await test.tokenFor(studioC, permissions)
+    await test.seedClient(studioA, '01234567890')
+    await test.seedClient(studioA, '02182030391')
+    await test.seedClient(studioB, '01234567890', { enabled: false })
   })
   afterAll(async () => {
-    await running?.close()
-    await jwks?.close()
-    await database?.drop()
+    await test?.close()
   })
 
   it('stores an FPR12 XML in DA_INVIARE with its first history event', async () => {
     const numero = uniqueNumero()
-    const response = await post(sender, sample('IT01234567890_FPR02.xml', numero))
+    const response = await post(sender, sampleInvoice('IT01234567890_FPR02.xml', numero))
     expect(response.statusCode).toBe(201)
     const view = response.json()
     expect(view).toMatchObject({
@@ -130,24 +65,24 @@ describe('fe-active invoices: submission, dry run and reads', () => {
       idempotencyKey: null,
       version: 1,
     })
-    const events = await running.orm.em.fork().find(InvoiceEvent, { invoiceId: view.id })
+    const events = await test.running.orm.em.fork().find(InvoiceEvent, { invoiceId: view.id })
     expect(events).toHaveLength(1)
     expect(events[0]).toMatchObject({ kind: 'created', fromState: null, toState: 'DA_INVIARE' })
   })
 
   it('puts an unsigned FPA12 in DA_FIRMARE (PA flow) and keeps every body of a lot', async () => {
-    const single = await post(sender, sample('IT01234567890_FPA01.xml'))
+    const single = await post(sender, sampleInvoice('IT01234567890_FPA01.xml'))
     expect(single.statusCode).toBe(201)
     expect(single.json()).toMatchObject({ format: 'FPA12', flow: 'PA', state: 'DA_FIRMARE', stateLabel: 'DA FIRMARE' })
 
-    const lot = await post(sender, sample('IT01234567890_FPA03.xml', uniqueNumero(), uniqueNumero()))
+    const lot = await post(sender, sampleInvoice('IT01234567890_FPA03.xml', uniqueNumero(), uniqueNumero()))
     expect(lot.statusCode).toBe(201)
     expect(lot.json().bodiesCount).toBe(2)
     expect(lot.json().bodies.map((body: { position: number; state: string }) => [body.position, body.state])).toEqual([
       [1, 'DA_FIRMARE'],
       [2, 'DA_FIRMARE'],
     ])
-    expect(await running.orm.em.fork().count(InvoiceIdentityRow, { invoiceId: lot.json().id })).toBe(2)
+    expect(await test.running.orm.em.fork().count(InvoiceIdentityRow, { invoiceId: lot.json().id })).toBe(2)
   })
 
   it('stores an already signed official .p7m byte for byte, in DA_INVIARE, and serves it back', async () => {
@@ -177,7 +112,7 @@ describe('fe-active invoices: submission, dry run and reads', () => {
 
   it('accepts the JSON model and stores the XML built from it', async () => {
     const numero = uniqueNumero()
-    const model = parseInvoice(sample('IT01234567890_FPR01.xml', numero))
+    const model = parseInvoice(sampleInvoice('IT01234567890_FPR01.xml', numero))
     const response = await post(sender, model, { 'content-type': 'application/json' })
     expect(response.statusCode).toBe(201)
     expect(response.json()).toMatchObject({ format: 'FPR12', numero, state: 'DA_INVIARE', file: { contentKind: 'xml' } })
@@ -210,11 +145,11 @@ describe('fe-active invoices: submission, dry run and reads', () => {
   })
 
   it('refuses a client not enabled for FE Attiva, and a cedente that is no client of the studio', async () => {
-    const disabled = await post(senderB, sample('IT01234567890_FPR01.xml'))
+    const disabled = await post(senderB, sampleInvoice('IT01234567890_FPR01.xml'))
     expect(disabled.statusCode).toBe(422)
     expect(disabled.json().code).toBe('CLIENT_NOT_ENABLED_FOR_FE_ATTIVA')
     // 01234567890 is a client of studio A only.
-    const unknown = await post(senderC, sample('IT01234567890_FPR01.xml'))
+    const unknown = await post(senderC, sampleInvoice('IT01234567890_FPR01.xml'))
     expect(unknown.statusCode).toBe(422)
     expect(unknown.json().code).toBe('CLIENT_UNKNOWN')
     expect(await count({ studioId: { $in: [studioB, studioC] } })).toBe(0)
@@ -222,40 +157,40 @@ describe('fe-active invoices: submission, dry run and reads', () => {
 
   it('lets an integration user send only for its own partita IVA (403 CEDENTE_MISMATCH)', async () => {
     const permissions = [Permissions.FeActiveSend]
-    const other = await issuer.sign({ studio: studioA, kind: 'integration', partitaIva: '02182030391', permissions })
-    const mismatch = await post(other, sample('IT01234567890_FPR01.xml'))
+    const other = await test.issuer.sign({ studio: studioA, kind: 'integration', partitaIva: '02182030391', permissions })
+    const mismatch = await post(other, sampleInvoice('IT01234567890_FPR01.xml'))
     expect(mismatch.statusCode).toBe(403)
     expect(mismatch.json().code).toBe('CEDENTE_MISMATCH')
-    const own = await issuer.sign({ studio: studioA, kind: 'integration', partitaIva: '01234567890', permissions })
-    expect((await post(own, sample('IT01234567890_FPR01.xml'))).statusCode).toBe(201)
+    const own = await test.issuer.sign({ studio: studioA, kind: 'integration', partitaIva: '01234567890', permissions })
+    expect((await post(own, sampleInvoice('IT01234567890_FPR01.xml'))).statusCode).toBe(201)
   })
 
   it('refuses an invoice number the studio already has (00404), also inside a lot', async () => {
     const numero = uniqueNumero()
-    expect((await post(sender, sample('IT01234567890_FPR04.xml', numero))).statusCode).toBe(201)
-    const again = await post(sender, sample('IT01234567890_FPR01.xml', numero))
+    expect((await post(sender, sampleInvoice('IT01234567890_FPR04.xml', numero))).statusCode).toBe(201)
+    const again = await post(sender, sampleInvoice('IT01234567890_FPR01.xml', numero))
     expect(again.statusCode).toBe(422)
     expect(again.json()).toMatchObject({ code: 'INVOICE_INVALID', sdiCodes: ['00404'] })
     // A lot whose second body repeats the second body of a stored lot.
     const secondNumero = uniqueNumero()
-    expect((await post(sender, sample('IT01234567890_FPA03.xml', uniqueNumero(), secondNumero))).statusCode).toBe(201)
-    const second = await post(sender, sample('IT01234567890_FPA03.xml', uniqueNumero(), secondNumero))
+    expect((await post(sender, sampleInvoice('IT01234567890_FPA03.xml', uniqueNumero(), secondNumero))).statusCode).toBe(201)
+    const second = await post(sender, sampleInvoice('IT01234567890_FPA03.xml', uniqueNumero(), secondNumero))
     expect(second.statusCode).toBe(422)
     expect(second.json().errors).toEqual([
       expect.objectContaining({ code: '00404', path: expect.stringContaining('FatturaElettronicaBody[2]') }),
     ])
     // The same number in another studio is no duplicate there.
-    await seedClient(studioC, '01234567890', true)
+    await test.seedClient(studioC, '01234567890')
     try {
-      expect((await post(senderC, sample('IT01234567890_FPR01.xml', numero))).statusCode).toBe(201)
+      expect((await post(senderC, sampleInvoice('IT01234567890_FPR01.xml', numero))).statusCode).toBe(201)
     } finally {
-      await running.orm.em.fork().nativeDelete(ClientReplica, { studioId: studioC })
+      await test.running.orm.em.fork().nativeDelete(ClientReplica, { studioId: studioC })
     }
   })
 
   it('replays the same Idempotency-Key and body, and answers 409 for the same key with another body', async () => {
     const key = `erp-${randomUUID()}`
-    const body = sample('IT01234567890_FPR02.xml')
+    const body = sampleInvoice('IT01234567890_FPR02.xml')
     const first = await post(sender, body, { ...xml, 'idempotency-key': key })
     expect(first.statusCode).toBe(201)
     expect(first.headers['idempotent-replay']).toBeUndefined()
@@ -263,7 +198,7 @@ describe('fe-active invoices: submission, dry run and reads', () => {
     expect(replay.statusCode).toBe(200)
     expect(replay.headers['idempotent-replay']).toBe('true')
     expect(replay.json()).toEqual(first.json())
-    const reused = await post(sender, sample('IT01234567890_FPR02.xml'), { ...xml, 'idempotency-key': key })
+    const reused = await post(sender, sampleInvoice('IT01234567890_FPR02.xml'), { ...xml, 'idempotency-key': key })
     expect(reused.statusCode).toBe(409)
     expect(reused.json().code).toBe('IDEMPOTENCY_KEY_REUSED')
     expect(await count({ idempotencyKey: key })).toBe(1)
@@ -273,7 +208,7 @@ describe('fe-active invoices: submission, dry run and reads', () => {
 
   it('creates one invoice for concurrent requests with the same key', async () => {
     const key = `erp-${randomUUID()}`
-    const body = sample('IT01234567890_FPR01.xml')
+    const body = sampleInvoice('IT01234567890_FPR01.xml')
     const responses = await Promise.all(Array.from({ length: 6 }, () => post(sender, body, { ...xml, 'idempotency-key': key })))
     const statuses = responses.map((response) => response.statusCode).sort()
     expect(statuses).toEqual([200, 200, 200, 200, 200, 201])
@@ -284,23 +219,23 @@ describe('fe-active invoices: submission, dry run and reads', () => {
   it('dry run: answers the SDI codes and the refusals without storing anything', async () => {
     const before = await count()
     const numero = uniqueNumero()
-    const valid = await post(sender, sample('IT01234567890_FPR01.xml', numero), xml, '/invoices/validation')
+    const valid = await post(sender, sampleInvoice('IT01234567890_FPR01.xml', numero), xml, '/invoices/validation')
     expect(valid.statusCode).toBe(200)
     expect(valid.json()).toMatchObject({ valid: true, format: 'FPR12', issues: [] })
     expect(valid.json().warnings.length).toBeGreaterThan(0)
     const invalid = await post(sender, sampleBytes('IT01234567890_FPR03.xml'), xml, '/invoices/validation')
     expect(invalid.json()).toMatchObject({ valid: false, issues: [expect.objectContaining({ code: '00422' })] })
-    const disabled = await post(senderB, sample('IT01234567890_FPR01.xml'), xml, '/invoices/validation')
+    const disabled = await post(senderB, sampleInvoice('IT01234567890_FPR01.xml'), xml, '/invoices/validation')
     expect(disabled.json()).toMatchObject({ valid: false, issues: [expect.objectContaining({ code: 'CLIENT_NOT_ENABLED_FOR_FE_ATTIVA' })] })
     expect(await count()).toBe(before)
     // The number is still free: the dry run reserved nothing.
-    expect((await post(sender, sample('IT01234567890_FPR01.xml', numero))).statusCode).toBe(201)
-    const duplicate = await post(sender, sample('IT01234567890_FPR01.xml', numero), xml, '/invoices/validation')
+    expect((await post(sender, sampleInvoice('IT01234567890_FPR01.xml', numero))).statusCode).toBe(201)
+    const duplicate = await post(sender, sampleInvoice('IT01234567890_FPR01.xml', numero), xml, '/invoices/validation')
     expect(duplicate.json()).toMatchObject({ valid: false, issues: [expect.objectContaining({ code: '00404' })] })
   })
 
   it('reads an invoice, its history and its file, and hides them from other studios', async () => {
-    const body = sample('IT01234567890_FSM10.xml')
+    const body = sampleInvoice('IT01234567890_FSM10.xml')
     const created = await post(sender, body)
     expect(created.statusCode).toBe(201)
     const { id } = created.json()
@@ -327,10 +262,10 @@ describe('fe-active invoices: submission, dry run and reads', () => {
       expect(other.json().code).toBe('INVOICE_NOT_FOUND')
     }
     expect((await get(sender, `/invoices/${randomUUID()}`)).statusCode).toBe(404)
-    const noPermission = await issuer.sign({ studio: studioA, permissions: [Permissions.FeActiveSend] })
+    const noPermission = await test.issuer.sign({ studio: studioA, permissions: [Permissions.FeActiveSend] })
     expect((await get(noPermission, `/invoices/${id}`)).statusCode).toBe(403)
-    const readOnly = await issuer.sign({ studio: studioA, permissions: [Permissions.FeActiveRead] })
-    expect((await post(readOnly, sample('IT01234567890_FPR01.xml'))).statusCode).toBe(403)
+    const readOnly = await test.issuer.sign({ studio: studioA, permissions: [Permissions.FeActiveRead] })
+    expect((await post(readOnly, sampleInvoice('IT01234567890_FPR01.xml'))).statusCode).toBe(403)
   })
 
   it('sums document totals exactly', () => {

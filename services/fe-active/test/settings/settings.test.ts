@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { Invoice } from '../../src/invoices/invoice.entity.js'
 import { commandInvoice } from '../../src/invoices/transitions.js'
 import { assertSubmissionAllowed } from '../../src/settings/submission-guard.js'
-import { type FeActiveTest, sampleInvoice, seedClient, startFeActiveTest } from '../signing/support.js'
+import { type FeActiveTest, startFeActiveTest } from '../support/fe-active-test.js'
+import { sampleInvoice } from '../support/samples.js'
 
 const studio = randomUUID()
 
@@ -34,12 +35,12 @@ describe('fe-active studio parameters and deletion', () => {
   }
 
   beforeAll(async () => {
-    test = await startFeActiveTest()
+    test = await startFeActiveTest({ name: 'fe-active-settings-test' })
     admin = await test.issuer.sign({
       studio,
       permissions: [Permissions.FeActiveSend, Permissions.FeActiveRead, Permissions.FeActiveSettings],
     })
-    await seedClient(test.running, studio, '01234567890')
+    await test.seedClient(studio, '01234567890')
   })
   afterAll(async () => {
     await test?.close()

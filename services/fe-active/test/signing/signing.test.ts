@@ -7,15 +7,9 @@ import { createLogger, Permissions, Queues, startWorker } from '@fatturapa-hub/s
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { Invoice, InvoiceEvent } from '../../src/invoices/invoice.entity.js'
 import { createSignInvoiceJob, signatureRequiredFor, signInvoice, sweepUnsignedInvoices } from '../../src/signing/sign-invoice.js'
-import {
-  type FeActiveTest,
-  makeCertificate,
-  mismatchedPkcs12,
-  sampleInvoice,
-  seedClient,
-  signingSecret,
-  startFeActiveTest,
-} from './support.js'
+import type { FeActiveTest } from '../support/fe-active-test.js'
+import { sampleInvoice } from '../support/samples.js'
+import { makeCertificate, mismatchedPkcs12, signingSecret, startSigningTest } from './support.js'
 
 const studio = randomUUID()
 const otherStudio = randomUUID()
@@ -53,13 +47,13 @@ describe('fe-active signing', () => {
   const deps = () => ({ producer: test.running.producer, secret: signingSecret })
 
   beforeAll(async () => {
-    test = await startFeActiveTest()
+    test = await startSigningTest()
     const permissions = [Permissions.FeActiveSend, Permissions.FeActiveRead, Permissions.FeActiveSettings]
     admin = await test.issuer.sign({ studio, permissions })
     otherAdmin = await test.issuer.sign({ studio: otherStudio, permissions })
-    clientWithCertificate = await seedClient(test.running, studio, '01234567890')
-    clientWithout = await seedClient(test.running, studio, '02182030391')
-    otherStudioClient = await seedClient(test.running, otherStudio, '01234567890')
+    clientWithCertificate = await test.seedClient(studio, '01234567890')
+    clientWithout = await test.seedClient(studio, '02182030391')
+    otherStudioClient = await test.seedClient(otherStudio, '01234567890')
   })
   afterAll(async () => {
     await test?.close()

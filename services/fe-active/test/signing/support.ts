@@ -1,153 +1,15 @@
 import { execFileSync } from 'node:child_process'
-import { randomUUID } from 'node:crypto'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { SdiInboundMessageEntity } from '@fatturapa-hub/sdi-channel'
-import { createLogger, type ServiceDefinition } from '@fatturapa-hub/shared'
-import {
-  createTestDatabase,
-  createTestTokenIssuer,
-  type JwksServer,
-  startJwksServer,
-  startTestService,
-  type TestDatabase,
-  type TestService,
-  type TestTokenIssuer,
-  testRedisPrefix,
-} from '@fatturapa-hub/shared/testing'
-import { ClientReplica, ClientReplicaEntity } from '../../src/clients/client-replica.entity.js'
-import { type Config, ConfigSchema } from '../../src/config.js'
-import { InvoiceEntity, InvoiceEventEntity, InvoiceIdentityEntity } from '../../src/invoices/invoice.entity.js'
-import { invoicesRoutes } from '../../src/invoices/routes.js'
-import { Migration20261123000000Init } from '../../src/migrations/Migration20261123000000Init.js'
-import { Migration20261201120000SdiInbox } from '../../src/migrations/Migration20261201120000SdiInbox.js'
-import { Migration20261215000000ClientReplica } from '../../src/migrations/Migration20261215000000ClientReplica.js'
-import { Migration20261216000000Invoices } from '../../src/migrations/Migration20261216000000Invoices.js'
-import { Migration20261217000000Transmission } from '../../src/migrations/Migration20261217000000Transmission.js'
-import { Migration20261218100000Panel } from '../../src/panel/Migration20261218100000Panel.js'
-import { StudioSettingsEntity } from '../../src/settings/studio-settings.entity.js'
 import { children, encode, parseDer } from '../../src/signing/der.js'
-import { signingModule } from '../../src/signing/module.js'
-import {
-  SdiMessageApplicationEntity,
-  SdiTransmissionEntity,
-  TransmitterProgressivoEntity,
-} from '../../src/transmission/transmission.entity.js'
+import { type FeActiveTest, startFeActiveTest } from '../support/fe-active-test.js'
 
 export const signingSecret = 'test-signing-secret-0123456789abcdef-0123'
 
-export interface FeActiveTest {
-  running: TestService<Config>
-  issuer: TestTokenIssuer
-  close(): Promise<void>
-}
-
-/**
- * fe-active's definition (src/service.ts) when it loads; otherwise (features of other slices mid-change) the part this
- * suite needs: the same tables and migrations up to the signing one, the invoice routes and the signing module.
- */
-async function definition(): Promise<ServiceDefinition<Config>> {
-  try {
-    return (await import('../../src/service.js')).service
-  } catch {
-    return {
-      name: 'fe-active',
-      description: 'fe-active (signing slice)',
-      version: '0.0.0',
-      tags: [
-        { name: 'invoices', description: 'invoices' },
-        { name: 'signing', description: 'signing' },
-        { name: 'settings', description: 'settings' },
-      ],
-      configSchema: ConfigSchema,
-      entities: [
-        SdiInboundMessageEntity,
-        ClientReplicaEntity,
-        InvoiceEntity,
-        InvoiceIdentityEntity,
-        InvoiceEventEntity,
-        SdiTransmissionEntity,
-        TransmitterProgressivoEntity,
-        SdiMessageApplicationEntity,
-        StudioSettingsEntity,
-        ...signingModule.entities,
-      ],
-      migrations: [
-        { name: 'Migration20261123000000Init', class: Migration20261123000000Init },
-        { name: 'Migration20261201120000SdiInbox', class: Migration20261201120000SdiInbox },
-        { name: 'Migration20261215000000ClientReplica', class: Migration20261215000000ClientReplica },
-        { name: 'Migration20261216000000Invoices', class: Migration20261216000000Invoices },
-        { name: 'Migration20261217000000Transmission', class: Migration20261217000000Transmission },
-        { name: 'Migration20261218100000Panel', class: Migration20261218100000Panel },
-        ...signingModule.migrations,
-      ],
-      routes: async (app, { config }) => {
-        await app.register(invoicesRoutes)
-        await app.register(signingModule.routes as NonNullable<typeof signingModule.routes>, { config })
-      },
-    }
-  }
-}
-
-/** fe-active over a fresh PostgreSQL database, real Redis, tokens verified through a JWKS server. */
-export async function startFeActiveTest(env: Record<string, string> = {}): Promise<FeActiveTest> {
-  const database: TestDatabase = await createTestDatabase()
-  const issuer = await createTestTokenIssuer()
-  const jwks: JwksServer = await startJwksServer(issuer.jwks)
-  const running = await startTestService(await definition(), {
-    databaseUrl: database.url,
-    redisPrefix: testRedisPrefix(),
-    logger: createLogger({ name: 'fe-active-signing-test', level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
-    env: { AUTH_JWKS_URL: jwks.url, SIGNING_SECRET: signingSecret, ...env },
-  })
-  return {
-    running,
-    issuer,
-    async close() {
-      await running.close()
-      await jwks.close()
-      await database.drop()
-    },
-  }
-}
-
-export async function seedClient(running: TestService<Config>, studioId: string, partitaIva: string): Promise<string> {
-  const now = new Date()
-  const clientId = randomUUID()
-  await running.orm.em.fork().insert(ClientReplica, {
-    clientId,
-    studioId,
-    codiceSoggetto: `C${partitaIva.slice(-4)}`,
-    denominazione: `Client ${partitaIva}`,
-    partitaIva,
-    codiceFiscale: null,
-    codiceDestinatario: null,
-    pec: null,
-    feAttivaEnabledAt: now,
-    fePassivaEnabledAt: null,
-    version: 1,
-    updatedAt: now,
-    changedAt: now,
-    replicatedAt: now,
-  })
-  return clientId
-}
-
-let counter = 0
-/** An official sample with a Numero of its own, so each test submits a new invoice. */
-export function sampleInvoice(name = 'IT01234567890_FPA01.xml'): Buffer {
-  const numero = `S${Date.now() % 100000}${++counter}`
-  let first = true
-  const text = readFileSync(join('/work/shared/reference/fatturapa/samples', name), 'utf8').replace(
-    /<Numero>[^<]*<\/Numero>/g,
-    (original) => {
-      if (!first) return original
-      first = false
-      return `<Numero>${numero}</Numero>`
-    },
-  )
-  return Buffer.from(text, 'utf8')
+/** fe-active (src/service.ts) with the signing secret the signing job of these suites uses. */
+export function startSigningTest(): Promise<FeActiveTest> {
+  return startFeActiveTest({ name: 'fe-active-signing-test', env: { SIGNING_SECRET: signingSecret } })
 }
 
 export interface TestCertificate {

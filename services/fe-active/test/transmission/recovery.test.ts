@@ -2,46 +2,27 @@
 // port nobody listens on (refused: nothing reached SDI), a server that takes the request and never answers
 // (ambiguous), a crash left-over `sending` row, SDI messages that overtake the answer or reconcile an ambiguous call.
 import { randomUUID } from 'node:crypto'
-import { readFileSync } from 'node:fs'
 import net, { type AddressInfo } from 'node:net'
 import { buildSdiMessage } from '@fatturapa-hub/fatturapa'
 import { SdiClient, SdiInboundMessage } from '@fatturapa-hub/sdi-channel'
-import { createLogger, type JobContext, Permissions } from '@fatturapa-hub/shared'
-import {
-  createTestDatabase,
-  createTestTokenIssuer,
-  type JwksServer,
-  startJwksServer,
-  startTestService,
-  type TestDatabase,
-  type TestService,
-  type TestTokenIssuer,
-  testRedisPrefix,
-} from '@fatturapa-hub/shared/testing'
+import { type JobContext, Permissions } from '@fatturapa-hub/shared'
+import type { TestService } from '@fatturapa-hub/shared/testing'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import type { Job } from 'bullmq'
-import { ClientReplica } from '../../src/clients/client-replica.entity.js'
 import type { Config } from '../../src/config.js'
 import { Invoice } from '../../src/invoices/invoice.entity.js'
-import { service } from '../../src/service.js'
 import { applySdiMessage, SdiMessageDeferredError } from '../../src/transmission/apply-sdi-message.js'
 import { SdiMessageApplication, SdiTransmission } from '../../src/transmission/transmission.entity.js'
 import { InvoiceTransmitter } from '../../src/transmission/transmit.js'
+import { type FeActiveTest, startFeActiveTest } from '../support/fe-active-test.js'
+import { sampleInvoice, uniqueNumero } from '../support/samples.js'
 
-const logger = createLogger({ name: 'fe-active-recovery-test', level: process.env.TEST_LOG_LEVEL ?? 'silent' })
-const sample = readFileSync('/work/shared/reference/fatturapa/samples/IT01234567890_FPR02.xml', 'utf8')
 const studio = randomUUID()
 let counter = 0
 
-function invoiceXml(): Buffer {
-  const body = sample.indexOf('<DatiGeneraliDocumento>')
-  return Buffer.from(sample.slice(0, body) + sample.slice(body).replace(/<Numero>[^<]*</, `<Numero>RC${Date.now() % 100000}${++counter}<`))
-}
-
-let database: TestDatabase
-let issuer: TestTokenIssuer
-let jwks: JwksServer
+let test: FeActiveTest
 let running: TestService<Config>
+let logger: FeActiveTest['logger']
 let token: string
 /** Accepts connections and never answers: every call to it times out after the request went out. */
 let silent: net.Server
@@ -58,7 +39,7 @@ async function submit(): Promise<string> {
     method: 'POST',
     url: '/invoices',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/xml' },
-    payload: invoiceXml(),
+    payload: sampleInvoice('IT01234567890_FPR02.xml', uniqueNumero('RC')),
   })
   expect(response.statusCode).toBe(201)
   return response.json().id
@@ -106,33 +87,11 @@ const rc = (identificativoSdI: string, fileName: string) =>
   }) as Parameters<typeof buildSdiMessage>[0]
 
 beforeAll(async () => {
-  database = await createTestDatabase()
-  issuer = await createTestTokenIssuer()
-  jwks = await startJwksServer(issuer.jwks)
-  running = await startTestService(service, {
-    databaseUrl: database.url,
-    redisPrefix: testRedisPrefix(),
-    logger,
-    env: { AUTH_JWKS_URL: jwks.url },
-  })
-  token = await issuer.sign({ studio, permissions: [Permissions.FeActiveSend, Permissions.FeActiveRead] })
-  const now = new Date()
-  await running.orm.em.fork().insert(ClientReplica, {
-    clientId: randomUUID(),
-    studioId: studio,
-    codiceSoggetto: 'C0001',
-    denominazione: 'Società alpha',
-    partitaIva: '01234567890',
-    codiceFiscale: null,
-    codiceDestinatario: null,
-    pec: null,
-    feAttivaEnabledAt: now,
-    fePassivaEnabledAt: null,
-    version: 1,
-    updatedAt: now,
-    changedAt: now,
-    replicatedAt: now,
-  })
+  test = await startFeActiveTest({ name: 'fe-active-recovery-test' })
+  running = test.running
+  logger = test.logger
+  token = await test.tokenFor(studio, [Permissions.FeActiveSend, Permissions.FeActiveRead])
+  await test.seedClient(studio, '01234567890')
   silent = net.createServer((socket) => {
     sockets.add(socket)
     socket.on('close', () => sockets.delete(socket))
@@ -144,9 +103,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const socket of sockets) socket.destroy()
   await new Promise((resolve) => silent?.close(resolve))
-  await running?.close()
-  await jwks?.close()
-  await database?.drop()
+  await test?.close()
 })
 
 async function closedPort(): Promise<number> {

@@ -3,26 +3,14 @@
 import { createHmac, randomUUID } from 'node:crypto'
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { createLogger, Permissions, type RunningWorker } from '@fatturapa-hub/shared'
-import {
-  createTestDatabase,
-  createTestTokenIssuer,
-  type JwksServer,
-  startJwksServer,
-  startTestService,
-  type TestDatabase,
-  type TestService,
-  type TestTokenIssuer,
-  testRedisPrefix,
-} from '@fatturapa-hub/shared/testing'
+import { Permissions, type RunningWorker } from '@fatturapa-hub/shared'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import type { Config } from '../../src/config.js'
 import { createEventDispatcher, type EventDispatcher } from '../../src/events/dispatcher.js'
 import { startWebhookWorkers } from '../../src/webhooks/delivery.js'
 import { verifyWebhook } from '../../src/webhooks/signature.js'
 import { WebhookDelivery } from '../../src/webhooks/webhook.entity.js'
 import { insertEvent, insertInvoice } from '../events/fixtures.js'
-import { webhooksTestService as service } from '../events/test-service.js'
+import { type FeActiveTest, startFeActiveTest } from '../support/fe-active-test.js'
 
 const studioA = randomUUID()
 const studioB = randomUUID()
@@ -44,10 +32,7 @@ async function waitFor<T>(what: string, check: () => Promise<T | undefined> | T 
 }
 
 describe('fe-active webhooks: subscriptions, signed deliveries, retries, redelivery', () => {
-  let database: TestDatabase
-  let issuer: TestTokenIssuer
-  let jwks: JwksServer
-  let running: TestService<Config>
+  let test: FeActiveTest
   let workers: RunningWorker[] = []
   let dispatcher: EventDispatcher
   let receiver: Server
@@ -60,7 +45,7 @@ describe('fe-active webhooks: subscriptions, signed deliveries, retries, redeliv
   const failuresLeft = new Map<string, number>()
 
   const call = (token: string, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object) =>
-    running.app.inject({ method, url, headers: { authorization: `Bearer ${token}` }, ...(payload ? { payload } : {}) })
+    test.running.app.inject({ method, url, headers: { authorization: `Bearer ${token}` }, ...(payload ? { payload } : {}) })
 
   beforeAll(async () => {
     receiver = createServer((request, response) => {
@@ -79,36 +64,25 @@ describe('fe-active webhooks: subscriptions, signed deliveries, retries, redeliv
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve))
     receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`
 
-    database = await createTestDatabase()
-    issuer = await createTestTokenIssuer()
-    jwks = await startJwksServer(issuer.jwks)
-    const logger = createLogger({ name: 'fe-active-webhooks-test', level: process.env.TEST_LOG_LEVEL ?? 'silent' })
-    running = await startTestService(service, {
-      databaseUrl: database.url,
-      redisPrefix: testRedisPrefix(),
-      logger,
-      env: { AUTH_JWKS_URL: jwks.url },
-    })
+    test = await startFeActiveTest({ name: 'fe-active-webhooks-test' })
     const deps = {
-      orm: running.orm,
-      producer: running.producer,
-      logger,
-      redisUrl: running.config.REDIS_URL,
-      prefix: running.config.REDIS_PREFIX,
+      orm: test.running.orm,
+      producer: test.running.producer,
+      logger: test.logger,
+      redisUrl: test.running.config.REDIS_URL,
+      prefix: test.running.config.REDIS_PREFIX,
     }
     dispatcher = createEventDispatcher(deps)
     // Short backoff so the retries of a failing receiver happen within the test.
     workers = startWebhookWorkers(deps, { backoffMs: [100, 200, 300], timeoutMs: 3000, sweepIntervalMs: 60_000 })
     const permissions = [Permissions.FeActiveSend, Permissions.FeActiveRead]
-    tokenA = await issuer.sign({ studio: studioA, permissions })
-    tokenB = await issuer.sign({ studio: studioB, permissions })
-    readerA = await issuer.sign({ studio: studioA, permissions: [Permissions.FeActiveRead] })
+    tokenA = await test.tokenFor(studioA, permissions)
+    tokenB = await test.tokenFor(studioB, permissions)
+    readerA = await test.tokenFor(studioA, [Permissions.FeActiveRead])
   })
   afterAll(async () => {
     for (const worker of workers) await worker.close()
-    await running?.close()
-    await jwks?.close()
-    await database?.drop()
+    await test?.close()
     receiver?.closeAllConnections()
     await new Promise((resolve) => receiver?.close(resolve))
   })
@@ -157,11 +131,11 @@ describe('fe-active webhooks: subscriptions, signed deliveries, retries, redeliv
 
   it('delivers each state change once, signed with the Standard Webhooks scheme, with the documented payload', async () => {
     const subscription = await subscribe('/signed')
-    const invoice = await insertInvoice(running.orm, { studioId: studioA, state: 'CONSEGNATA' })
-    const created = await insertEvent(running.orm, invoice, { toState: 'DA_INVIARE', at: new Date(Date.now() - 2000) })
-    const delivered = await insertEvent(running.orm, invoice, { fromState: 'INVIATA', toState: 'CONSEGNATA', kind: 'notification.RC' })
+    const invoice = await insertInvoice(test.running.orm, { studioId: studioA, state: 'CONSEGNATA' })
+    const created = await insertEvent(test.running.orm, invoice, { toState: 'DA_INVIARE', at: new Date(Date.now() - 2000) })
+    const delivered = await insertEvent(test.running.orm, invoice, { fromState: 'INVIATA', toState: 'CONSEGNATA', kind: 'notification.RC' })
     // Not a state change: no delivery.
-    await insertEvent(running.orm, invoice, {
+    await insertEvent(test.running.orm, invoice, {
       fromState: 'CONSEGNATA',
       toState: 'CONSEGNATA',
       kind: 'notification.RC',
@@ -187,7 +161,7 @@ describe('fe-active webhooks: subscriptions, signed deliveries, retries, redeliv
       expect(signature).toBe(expected)
       expect(verifyWebhook(subscription.secret, id, timestamp, request.body, signature)).toBe(true)
       expect(verifyWebhook(subscription.secret, id, timestamp, `${request.body} `, signature)).toBe(false)
-      const delivery = await running.orm.em.fork().findOneOrFail(WebhookDelivery, { id })
+      const delivery = await test.running.orm.em.fork().findOneOrFail(WebhookDelivery, { id })
       expect(delivery.subscriptionId).toBe(subscription.id)
     }
     const bodies = requests.map((r) => JSON.parse(r.body))
@@ -211,7 +185,7 @@ describe('fe-active webhooks: subscriptions, signed deliveries, retries, redeliv
     })
     expect(consegnata.feedSeq).toMatch(/^\d+$/)
     await waitFor('delivered status', async () => {
-      const deliveries = await running.orm.em.fork().find(WebhookDelivery, { subscriptionId: subscription.id })
+      const deliveries = await test.running.orm.em.fork().find(WebhookDelivery, { subscriptionId: subscription.id })
       return deliveries.every((d) => d.status === 'delivered') ? deliveries : undefined
     })
     await call(tokenA, 'DELETE', `/webhooks/${subscription.id}`)
@@ -220,12 +194,12 @@ describe('fe-active webhooks: subscriptions, signed deliveries, retries, redeliv
   it('retries a failing receiver with backoff and logs every attempt; a manual redelivery is a new attempt now', async () => {
     const subscription = await subscribe('/flaky')
     failuresLeft.set('/flaky', 2)
-    const invoice = await insertInvoice(running.orm, { studioId: studioA })
-    const eventId = await insertEvent(running.orm, invoice, { toState: 'DA_INVIARE' })
+    const invoice = await insertInvoice(test.running.orm, { studioId: studioA })
+    const eventId = await insertEvent(test.running.orm, invoice, { toState: 'DA_INVIARE' })
     await dispatcher.runOnce()
 
     const delivery = await waitFor('delivery delivered after retries', async () => {
-      const row = await running.orm.em.fork().findOne(WebhookDelivery, { subscriptionId: subscription.id, eventId })
+      const row = await test.running.orm.em.fork().findOne(WebhookDelivery, { subscriptionId: subscription.id, eventId })
       return row?.status === 'delivered' ? row : undefined
     })
     expect(received.filter((r) => r.path === '/flaky')).toHaveLength(3)
@@ -269,19 +243,19 @@ describe('fe-active webhooks: subscriptions, signed deliveries, retries, redeliv
     const failing = await subscribe('/down')
     failuresLeft.set('/down', 100)
     const filtered = await subscribe('/only-scartata', tokenA, { states: ['SCARTATA'] })
-    const invoice = await insertInvoice(running.orm, { studioId: studioA, state: 'SCARTATA' })
-    await insertEvent(running.orm, invoice, { toState: 'DA_INVIARE' })
-    const scarto = await insertEvent(running.orm, invoice, { fromState: 'INVIATA', toState: 'SCARTATA', kind: 'notification.NS' })
+    const invoice = await insertInvoice(test.running.orm, { studioId: studioA, state: 'SCARTATA' })
+    await insertEvent(test.running.orm, invoice, { toState: 'DA_INVIARE' })
+    const scarto = await insertEvent(test.running.orm, invoice, { fromState: 'INVIATA', toState: 'SCARTATA', kind: 'notification.NS' })
     await dispatcher.runOnce()
 
     const failed = await waitFor('failed deliveries', async () => {
-      const rows = await running.orm.em.fork().find(WebhookDelivery, { subscriptionId: failing.id })
+      const rows = await test.running.orm.em.fork().find(WebhookDelivery, { subscriptionId: failing.id })
       return rows.length === 2 && rows.every((row) => row.status === 'failed') ? rows : undefined
     })
     // backoffMs has 3 pauses: 4 attempts, then failed.
     expect(failed.map((row) => row.lastAttempt)).toEqual([4, 4])
     expect(received.filter((r) => r.path === '/down')).toHaveLength(8)
-    const onlyScartata = await running.orm.em.fork().find(WebhookDelivery, { subscriptionId: filtered.id })
+    const onlyScartata = await test.running.orm.em.fork().find(WebhookDelivery, { subscriptionId: filtered.id })
     expect(onlyScartata.map((row) => row.eventId)).toEqual([scarto])
     await call(tokenA, 'DELETE', `/webhooks/${failing.id}`)
     await call(tokenA, 'DELETE', `/webhooks/${filtered.id}`)
