@@ -71,10 +71,14 @@ const processes = []
 // BENCH_PROFILE=<dir>: each platform process writes a V8 CPU profile there when it stops (for diagnosis).
 const profileDir = process.env.BENCH_PROFILE
 function start(label, script, env) {
-  const child = spawn(process.execPath, [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}/${label}`] : []), join(root, script)], {
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  })
+  const child = spawn(
+    process.execPath,
+    [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}/${label}`] : []), join(root, script)],
+    {
+      env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  )
   let stderr = ''
   child.stderr.on('data', (chunk) => {
     stderr = (stderr + chunk).slice(-4000)
@@ -294,7 +298,9 @@ try {
     `paced ${pacedRate}/s for ${pacedSeconds} s: achieved ${fmt(achievedRate)}/s, p50 ${fmt(p50, 1)} ms, p99 ${fmt(p99, 1)} ms (target < 100 ms)${pacedRefused ? `, ${pacedRefused} refused` : ''}`,
   )
   for (const entry of processes) {
-    console.log(`max RSS ${entry.label.padEnd(18)} ${fmt(entry.maxRssKb / 1024)} MB   (target < 300 MB), CPU ${fmt(cpuSeconds(entry.child.pid), 1)} s`)
+    console.log(
+      `max RSS ${entry.label.padEnd(18)} ${fmt(entry.maxRssKb / 1024)} MB   (target < 300 MB), CPU ${fmt(cpuSeconds(entry.child.pid), 1)} s`,
+    )
   }
   console.log(
     `ratio=${fmt(acceptedPerSecond / referencePerSecond, 3)} accepted_per_s=${fmt(acceptedPerSecond)} consegnata_per_s=${fmt(consegnataPerSecond)} p99_ms=${fmt(p99, 1)} max_rss_mb=${fmt(maxRssMb)}`,
