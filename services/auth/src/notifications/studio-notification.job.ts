@@ -2,6 +2,7 @@ import {
   type JobHandler,
   type JobProducer,
   type Mailer,
+  mailerFor,
   publishAudit,
   Queues,
   type RunningWorker,
@@ -70,10 +71,12 @@ export function createStudioNotificationJob(mailer: Mailer, producer: JobProduce
 
 /** The consumer of platform.studio-notifications (auth's worker role). */
 export function startStudioNotificationWorker(context: WorkerContext<Config>): RunningWorker {
-  if (context.mailer === undefined) throw new Error('the auth worker needs its mailer (MAIL_DIR or SMTP_URL) for studio notifications')
+  // The worker role passes its mailer; callers that start the workers themselves (tests) get one from the config.
+  const mailer = context.mailer ?? mailerFor(context.config, context.logger)
+  if (mailer === undefined) throw new Error('the auth worker needs its mailer (MAIL_DIR or SMTP_URL) for studio notifications')
   return startWorker({
     queue: Queues.StudioNotifications,
-    handlers: { 'studio.notification': createStudioNotificationJob(context.mailer, context.producer) },
+    handlers: { 'studio.notification': createStudioNotificationJob(mailer, context.producer) },
     redisUrl: context.config.REDIS_URL,
     prefix: context.config.REDIS_PREFIX,
     orm: context.orm,
