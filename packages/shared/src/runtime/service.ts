@@ -71,12 +71,24 @@ export interface BuildServiceAppOptions<C extends ServiceConfig> {
   producer: JobProducer
 }
 
-export const InfoSchema = Type.Object({
-  service: Type.String(),
-  version: Type.String(),
-  database: Type.Union([Type.Literal('postgresql'), Type.Literal('sqlite')]),
-  migrations: Type.Object({ applied: Type.Array(Type.String()), pending: Type.Array(Type.String()) }),
-})
+export const InfoSchema = Type.Object(
+  {
+    service: Type.String({ description: 'Name of the service that answers: auth, fe-active, fe-passive, …' }),
+    version: Type.String(),
+    database: Type.Union([Type.Literal('postgresql'), Type.Literal('sqlite')]),
+    migrations: Type.Object({ applied: Type.Array(Type.String()), pending: Type.Array(Type.String()) }),
+  },
+  {
+    examples: [
+      {
+        service: 'fe-active',
+        version: '0.1.0',
+        database: 'postgresql',
+        migrations: { applied: ['Migration20261123000000Init'], pending: [] },
+      },
+    ],
+  },
+)
 
 /** Builds the Fastify app of a service without listening: production and tests share this path. */
 export async function buildServiceApp<C extends ServiceConfig>(

@@ -126,4 +126,5 @@ export async function startTestService<C extends ServiceConfig>(
 }
 
 export * from '../auth/testing.js'
+export * from './openapi.js'
 export * from './smtp.js'

@@ -172,17 +172,73 @@ export const ValidationReportSchema = Type.Object(
   },
 )
 
-export const InvoiceHistorySchema = Type.Object({
-  items: Type.Array(
-    Type.Object({
-      at: Type.String({ format: 'date-time' }),
-      kind: Type.String({ description: 'created, …' }),
-      fromState: Type.Union([StateSchema, Type.Null()]),
-      toState: StateSchema,
-      details: Type.Record(Type.String(), Type.Unknown()),
-    }),
-  ),
-})
+export const InvoiceHistorySchema = Type.Object(
+  {
+    items: Type.Array(
+      Type.Object({
+        at: Type.String({ format: 'date-time' }),
+        kind: Type.String({ description: 'created, …' }),
+        fromState: Type.Union([StateSchema, Type.Null()]),
+        toState: StateSchema,
+        details: Type.Record(Type.String(), Type.Unknown()),
+      }),
+    ),
+  },
+  {
+    examples: [
+      {
+        items: [
+          {
+            at: '2026-12-01T09:10:00.000Z',
+            kind: 'created',
+            fromState: null,
+            toState: 'DA_INVIARE',
+            details: {
+              contentKind: 'xml',
+              format: 'FPR12',
+              bodies: 1,
+              fileSha256: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+              idempotencyKey: 'erp-2026-000123',
+            },
+          },
+          {
+            at: '2026-12-01T09:15:28.412Z',
+            kind: 'command.submit',
+            fromState: 'DA_INVIARE',
+            toState: 'INVIATA',
+            details: {
+              decision: 'applied',
+              reason: 'command',
+              detail: 'submit (row 4): DA INVIARE → INVIATA',
+              stateChanged: true,
+              transmitted: true,
+              identificativoSdI: '9876543210',
+              fileName: 'IT01234567890_0000A.xml',
+              attempt: 1,
+            },
+          },
+          {
+            at: '2026-12-01T09:20:14.087Z',
+            kind: 'notification.RC',
+            fromState: 'INVIATA',
+            toState: 'CONSEGNATA',
+            details: {
+              decision: 'applied',
+              reason: 'advanced',
+              detail: 'RC: INVIATA → CONSEGNATA',
+              stateChanged: true,
+              effects: [{ kind: 'final-outcome', state: 'CONSEGNATA' }],
+              messageId: 'c4a8e2f1-5b3d-4e6f-a7b8-9c0d1e2f3a4b',
+              messageType: 'RicevutaConsegna',
+              identificativoSdI: '9876543210',
+              fileName: 'IT01234567890_0000A.xml',
+            },
+          },
+        ],
+      },
+    ],
+  },
+)
 
 export const InvoiceFileResponseSchema = Type.Unsafe<Buffer>({
   description: 'The file as received: application/xml, or application/pkcs7-mime for a signed .p7m.',

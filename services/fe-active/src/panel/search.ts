@@ -287,20 +287,71 @@ const PanelItemSchema = Type.Object({
 })
 export type PanelItem = Static<typeof PanelItemSchema>
 
-export const PanelSearchResultSchema = Type.Object({
-  items: Type.Array(PanelItemSchema),
-  total: Type.Integer({
-    description:
-      'VISUALIZZATE … SU total: invoices matching the filters, all pages; exact unless `totalIsLowerBound` (then more than `total` match).',
-  }),
-  totalIsLowerBound: Type.Boolean({
-    description:
-      'True when the count stopped early: more than `total` invoices match (`total` is 10,000, or the end of the requested page when further), and more pages follow `pages`.',
-  }),
-  page: Type.Integer(),
-  pageSize: Type.Integer(),
-  pages: Type.Integer({ description: 'PAG. N. … DI pages (0 when nothing matches); a lower bound when `totalIsLowerBound`.' }),
-})
+export const PanelSearchResultSchema = Type.Object(
+  {
+    items: Type.Array(PanelItemSchema),
+    total: Type.Integer({
+      description:
+        'VISUALIZZATE … SU total: invoices matching the filters, all pages; exact unless `totalIsLowerBound` (then more than `total` match).',
+    }),
+    totalIsLowerBound: Type.Boolean({
+      description:
+        'True when the count stopped early: more than `total` invoices match (`total` is 10,000, or the end of the requested page when further), and more pages follow `pages`.',
+    }),
+    page: Type.Integer(),
+    pageSize: Type.Integer(),
+    pages: Type.Integer({ description: 'PAG. N. … DI pages (0 when nothing matches); a lower bound when `totalIsLowerBound`.' }),
+  },
+  {
+    examples: [
+      {
+        items: [
+          {
+            id: '7b1e2c3d-4f5a-4b6c-9d7e-8f9a0b1c2d3e',
+            state: 'DA_INVIARE',
+            stateLabel: 'DA INVIARE',
+            tipoDocumento: 'Nota di credito',
+            format: 'FPR12',
+            identificativoSdI: null,
+            sentAt: null,
+            deliveredAt: null,
+            giorniDallInvio: null,
+            cedente: { partitaIva: '01234567890', denominazione: 'ALFA SERVIZI SRL' },
+            destinatario: { denominazione: 'GAMMA COSTRUZIONI SPA', codiceFiscale: '05432109876', partitaIva: '05432109876' },
+            rifFattura: { anno: 2026, numero: 'NC7', data: '2026-12-03', label: '2026 - NC7' },
+            bodiesCount: 1,
+            importoTotale: '244.00',
+            preservationState: 'DA_VERIFICARE',
+            preservationStateLabel: 'DA VERIFICARE',
+          },
+          {
+            id: '3f2c9d1e-7a4b-4c6d-8e9f-0a1b2c3d4e5f',
+            state: 'CONSEGNATA',
+            stateLabel: 'CONSEGNATA',
+            tipoDocumento: 'Fattura',
+            format: 'FPR12',
+            identificativoSdI: '9876543210',
+            sentAt: '2026-12-01T09:15:28.412Z',
+            deliveredAt: '2026-12-01T10:20:12.000+01:00',
+            giorniDallInvio: 2,
+            cedente: { partitaIva: '01234567890', denominazione: 'ALFA SERVIZI SRL' },
+            destinatario: { denominazione: 'DITTA BETA', codiceFiscale: '09876543210', partitaIva: '09876543210' },
+            rifFattura: { anno: 2026, numero: '123', data: '2026-12-01', label: '2026 - 123' },
+            bodiesCount: 1,
+            importoTotale: '1220.00',
+            preservationState: 'PRONTO_PER_LA_CONSERVAZIONE',
+            preservationStateLabel: 'PRONTO PER LA CONSERVAZIONE',
+          },
+        ],
+        total: 2,
+        totalIsLowerBound: false,
+        page: 1,
+        pageSize: 20,
+        pages: 1,
+      },
+    ],
+  },
+)
 export type PanelSearchResult = Static<typeof PanelSearchResultSchema>
 
 const dayNumber = (date: string) => {

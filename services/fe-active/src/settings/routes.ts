@@ -26,14 +26,41 @@ const SettingsBodySchema = Type.Object(
     ...SettingsValuesSchema,
     version: Type.Optional(Type.Integer({ minimum: 0, description: 'The version read (alternative to If-Match).' })),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        feAttivaEnabled: true,
+        deletionPolicy: 'default',
+        requireContractAcceptance: false,
+        notificationUserClass: 'amministratori-fattura-elettronica',
+        defaultChannel: 'sdicoop',
+        version: 3,
+      },
+    ],
+  },
 )
 
-const SettingsViewSchema = Type.Object({
-  ...SettingsValuesSchema,
-  version: Type.Integer({ description: '0 while the studio has the defaults; also the ETag.' }),
-  updatedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-})
+const SettingsViewSchema = Type.Object(
+  {
+    ...SettingsValuesSchema,
+    version: Type.Integer({ description: '0 while the studio has the defaults; also the ETag.' }),
+    updatedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  },
+  {
+    examples: [
+      {
+        feAttivaEnabled: true,
+        deletionPolicy: 'default',
+        requireContractAcceptance: false,
+        notificationUserClass: 'amministratori-fattura-elettronica',
+        defaultChannel: 'sdicoop',
+        version: 4,
+        updatedAt: '2026-12-02T08:41:09.527Z',
+      },
+    ],
+  },
+)
 type SettingsView = Static<typeof SettingsViewSchema>
 
 const IfMatchSchema = Type.Object({
@@ -144,9 +171,19 @@ export const settingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description: 'The user classes of the platform, with the codes used by notificationUserClass.',
         operationId: 'fe-active.listNotificationUserClasses',
         response: {
-          200: Type.Object({
-            items: Type.Array(Type.Object({ code: Type.String(), name: Type.String() })),
-          }),
+          200: Type.Object(
+            { items: Type.Array(Type.Object({ code: Type.String(), name: Type.String() })) },
+            {
+              examples: [
+                {
+                  items: [
+                    { code: 'amministratori-fattura-elettronica', name: 'Amministratori Fattura Elettronica' },
+                    { code: 'operatori-fatture-attive', name: 'Operatori Fatture Attive' },
+                  ],
+                },
+              ],
+            },
+          ),
           ...problemResponses(401, 403),
         },
       },

@@ -22,34 +22,77 @@ const InvoiceParamsSchema = Type.Object({ id: Type.String({ format: 'uuid', desc
 const CredentialBodySchema = Type.Unsafe<unknown>({
   description:
     'The PKCS#12 (.p12/.pfx): the raw file as application/x-pkcs12 with its password in the X-Pkcs12-Password header, or JSON {"p12Base64": "…", "password": "…"}. The password is used once to open the file and never stored.',
+  examples: [
+    { p12Base64: 'MIIKzAIBAzCCCpIGCSqGSIb3DQEHAaCCCoMEggp/MIIKezCCBg8GCSqGSIb3DQEHBqCC…', password: 'S3gret0!' },
+    '<PKCS#12 .p12 file, binary>',
+  ],
 })
 const CredentialHeadersSchema = Type.Object({
   'x-pkcs12-password': Type.Optional(Type.String({ maxLength: 1000, description: 'Password of an application/x-pkcs12 body.' })),
 })
 
-const CredentialViewSchema = Type.Object({
-  owner: Type.Union([Type.Literal('client'), Type.Literal('intermediary')]),
-  clientId: Type.Union([Type.String({ format: 'uuid' }), Type.Null()]),
-  subject: Type.String(),
-  commonName: Type.Union([Type.String(), Type.Null()]),
-  subjectSerialNumber: Type.Union([Type.String(), Type.Null()], { description: 'Subject serialNumber, e.g. TINIT-<codice fiscale>.' }),
-  fiscalCode: Type.Union([Type.String(), Type.Null()]),
-  serialNumber: Type.String({ description: 'Certificate serial, uppercase hex.' }),
-  issuer: Type.String(),
-  notBefore: Type.String({ format: 'date-time' }),
-  notAfter: Type.String({ format: 'date-time' }),
-  fingerprintSha256: Type.String(),
-  keyUsage: Type.Array(Type.String()),
-  createdAt: Type.String({ format: 'date-time' }),
-  updatedAt: Type.String({ format: 'date-time' }),
-})
+const CredentialViewSchema = Type.Object(
+  {
+    owner: Type.Union([Type.Literal('client'), Type.Literal('intermediary')]),
+    clientId: Type.Union([Type.String({ format: 'uuid' }), Type.Null()]),
+    subject: Type.String(),
+    commonName: Type.Union([Type.String(), Type.Null()]),
+    subjectSerialNumber: Type.Union([Type.String(), Type.Null()], { description: 'Subject serialNumber, e.g. TINIT-<codice fiscale>.' }),
+    fiscalCode: Type.Union([Type.String(), Type.Null()]),
+    serialNumber: Type.String({ description: 'Certificate serial, uppercase hex.' }),
+    issuer: Type.String(),
+    notBefore: Type.String({ format: 'date-time' }),
+    notAfter: Type.String({ format: 'date-time' }),
+    fingerprintSha256: Type.String(),
+    keyUsage: Type.Array(Type.String()),
+    createdAt: Type.String({ format: 'date-time' }),
+    updatedAt: Type.String({ format: 'date-time' }),
+  },
+  {
+    examples: [
+      {
+        owner: 'client',
+        clientId: '6d1f4a0e-2b7c-4c8e-9d3a-1f2e3d4c5b6a',
+        subject: 'C=IT, SN=ROSSI, GN=MARIO, serialNumber=TINIT-RSSMRA80A01H501U, CN=MARIO ROSSI, dnQualifier=22837945',
+        commonName: 'MARIO ROSSI',
+        subjectSerialNumber: 'TINIT-RSSMRA80A01H501U',
+        fiscalCode: 'RSSMRA80A01H501U',
+        serialNumber: '4F2A9C1D7E3B5A60',
+        issuer: 'C=IT, O=ArubaPEC S.p.A., OU=Qualified Trust Service Provider, CN=ArubaPEC EU Qualified Certificates CA G1',
+        notBefore: '2025-03-10T00:00:00.000Z',
+        notAfter: '2028-03-09T23:59:59.000Z',
+        fingerprintSha256: '3A:7F:1C:92:E4:0B:5D:86:A1:C3:27:F9:4E:6B:D8:10:92:AF:35:C7:0E:84:B2:59:1D:F6:63:A8:4C:E1:07:BD',
+        keyUsage: ['nonRepudiation'],
+        createdAt: '2026-11-20T14:02:11.000Z',
+        updatedAt: '2026-11-20T14:02:11.000Z',
+      },
+      {
+        owner: 'intermediary',
+        clientId: null,
+        subject: 'C=IT, SN=BIANCHI, GN=LAURA, serialNumber=TINIT-BNCLRA75M41F205X, CN=LAURA BIANCHI, O=STUDIO BIANCHI COMMERCIALISTI',
+        commonName: 'LAURA BIANCHI',
+        subjectSerialNumber: 'TINIT-BNCLRA75M41F205X',
+        fiscalCode: 'BNCLRA75M41F205X',
+        serialNumber: '1B8E05D3C94A7F21',
+        issuer: 'C=IT, O=InfoCert S.p.A., OU=Qualified Trust Service Provider, CN=InfoCert Qualified Electronic Signature CA 3',
+        notBefore: '2024-09-02T00:00:00.000Z',
+        notAfter: '2027-09-01T23:59:59.000Z',
+        fingerprintSha256: 'C5:10:8E:2D:74:F9:A3:06:BB:41:9C:E7:52:0D:6F:38:E9:14:A2:7B:C0:5D:83:F1:26:9A:4B:DE:07:63:C8:5F',
+        keyUsage: ['nonRepudiation'],
+        createdAt: '2026-10-05T08:30:00.000Z',
+        updatedAt: '2026-11-02T16:45:27.000Z',
+      },
+    ],
+  },
+)
 
 const PreferencesSchema = Type.Object(
   { signFpr12: Type.Boolean({ description: 'Sign the client’s FPR12 (B2B) invoices too; FPA12 are always signed.' }) },
-  { additionalProperties: false },
+  { additionalProperties: false, examples: [{ signFpr12: true }] },
 )
 const SignedFileBodySchema = Type.Unsafe<unknown>({
   description: 'The CAdES .xml.p7m (DER or Base64) whose content is the invoice XML as stored.',
+  examples: ['<CAdES-BES IT01234567890_0000A.xml.p7m, binary DER or Base64>'],
 })
 const FileResponseSchema = Type.Unsafe<Buffer>({ description: 'The signed .p7m.' })
 
@@ -364,7 +407,12 @@ export const signingRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = asyn
         params: InvoiceParamsSchema,
         body: SignedFileBodySchema,
         response: {
-          200: Type.Object({ id: Type.String(), state: Type.String(), signedAt: Type.String() }),
+          200: Type.Object(
+            { id: Type.String(), state: Type.String(), signedAt: Type.String() },
+            {
+              examples: [{ id: '3f2c9d1e-7a4b-4c6d-8e9f-0a1b2c3d4e5f', state: 'DA_INVIARE', signedAt: '2026-12-01T09:14:52.318Z' }],
+            },
+          ),
           ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422),
         },
       },

@@ -23,7 +23,7 @@ const RetransmissionBodySchema = Type.Object(
       }),
     ),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, examples: [{ confirmNotReceived: true }] },
 )
 
 const TransmissionSchema = Type.Object({
@@ -39,6 +39,42 @@ const TransmissionSchema = Type.Object({
   fileSha256: Type.String(),
 })
 
+const TransmissionListSchema = Type.Object(
+  { items: Type.Array(TransmissionSchema) },
+  {
+    examples: [
+      {
+        items: [
+          {
+            attempt: 1,
+            fileName: 'IT01234567890_0000A.xml',
+            status: 'refused',
+            startedAt: '2026-12-01T09:12:00.105Z',
+            finishedAt: '2026-12-01T09:12:01.870Z',
+            identificativoSdI: null,
+            dataOraRicezione: null,
+            errorCode: 'EI02',
+            errorMessage: 'Servizio non disponibile',
+            fileSha256: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+          },
+          {
+            attempt: 2,
+            fileName: 'IT01234567890_0000A.xml',
+            status: 'sent',
+            startedAt: '2026-12-01T09:15:27.003Z',
+            finishedAt: '2026-12-01T09:15:28.412Z',
+            identificativoSdI: '9876543210',
+            dataOraRicezione: '2026-12-01T10:15:30.000+01:00',
+            errorCode: null,
+            errorMessage: null,
+            fileSha256: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+          },
+        ],
+      },
+    ],
+  },
+)
+
 const SdiMessageSchema = Type.Object({
   id: Type.String({ format: 'uuid' }),
   operation: Type.String({ description: 'TrasmissioneFatture operation SDI called, e.g. TrasmissioneFatture.RicevutaConsegna.' }),
@@ -50,6 +86,39 @@ const SdiMessageSchema = Type.Object({
   detail: Type.Union([Type.String(), Type.Null()]),
   parsed: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()], { description: 'The message as read.' }),
 })
+
+const SdiMessageListSchema = Type.Object(
+  { items: Type.Array(SdiMessageSchema) },
+  {
+    examples: [
+      {
+        items: [
+          {
+            id: 'c4a8e2f1-5b3d-4e6f-a7b8-9c0d1e2f3a4b',
+            operation: 'TrasmissioneFatture.RicevutaConsegna',
+            messageType: 'RC',
+            fileName: 'IT01234567890_0000A_RC_001.xml',
+            identificativoSdI: '9876543210',
+            receivedAt: '2026-12-01T09:20:13.951Z',
+            decision: 'applied',
+            detail: 'RC: INVIATA → CONSEGNATA',
+            parsed: {
+              vocabulary: 'B2B',
+              type: 'RicevutaConsegna',
+              IdentificativoSdI: '9876543210',
+              NomeFile: 'IT01234567890_0000A.xml',
+              Hash: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+              DataOraRicezione: '2026-12-01T10:15:30.000+01:00',
+              DataOraConsegna: '2026-12-01T10:20:12.000+01:00',
+              Destinatario: { Codice: 'ABC1234', Descrizione: 'DITTA BETA' },
+              MessageId: '6284517390',
+            },
+          },
+        ],
+      },
+    ],
+  },
+)
 
 const MessageParamsSchema = Type.Object({
   id: Type.String({ format: 'uuid', description: 'Invoice id.' }),
@@ -104,6 +173,35 @@ export const transmissionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   )
 
+  app.post(
+    '/invoices/:id/archive',
+    {
+      preHandler: canSend,
+      schema: {
+        tags: ['invoices'],
+        summary: 'Archive an invoice (ARCHIVIATA)',
+        description:
+          'Closes an invoice whose SDI outcome is settled (CONSEGNATA, NON CONSEGNATA, NON RECAPITABILE, ACCETTATA, RIFIUTATA, DECORSI TERMINI, SCARTATA; every body of a lot settled). The bodies keep their SDI outcome, against which late messages are still judged. Other states: 409 INVOICE_STATE_CONFLICT.',
+        operationId: 'fe-active.archiveInvoice',
+        params: InvoiceIdParamsSchema,
+        response: { 200: InvoiceViewSchema, ...problemResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => {
+      const user = authenticatedUser(request)
+      const invoice = await app.orm.em.fork().transactional(async (em) => {
+        const found = await em.findOne(Invoice, { id: request.params.id, studioId: user.studio })
+        if (found === null || found.stateSnapshot.deleted) {
+          throw new AppError(InvoiceErrorCodes.InvoiceNotFound, 404, `No invoice ${request.params.id} in your studio`)
+        }
+        commandInvoice(em, found, { kind: 'archive' }, { at: new Date(), details: { by: user.username ?? user.sub } })
+        await em.flush()
+        return found
+      })
+      return toInvoiceView(invoice)
+    },
+  )
+
   app.get(
     '/invoices/:id/transmissions',
     {
@@ -114,7 +212,7 @@ export const transmissionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description: 'Every SdIRiceviFile call made for the invoice, first first: file name, outcome, IdentificativoSdI, errors.',
         operationId: 'fe-active.listInvoiceTransmissions',
         params: InvoiceIdParamsSchema,
-        response: { 200: Type.Object({ items: Type.Array(TransmissionSchema) }), ...problemResponses(400, 401, 403, 404) },
+        response: { 200: TransmissionListSchema, ...problemResponses(400, 401, 403, 404) },
       },
     },
     async (request) => {
@@ -148,7 +246,7 @@ export const transmissionRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'Every notification SDI sent about the invoice (RC, NS, MC, NE, DT, AT), in arrival order, read (`parsed`) and with what it did to the invoice. The raw file: GET /invoices/{id}/sdi-messages/{messageId}/file.',
         operationId: 'fe-active.listInvoiceSdiMessages',
         params: InvoiceIdParamsSchema,
-        response: { 200: Type.Object({ items: Type.Array(SdiMessageSchema) }), ...problemResponses(400, 401, 403, 404) },
+        response: { 200: SdiMessageListSchema, ...problemResponses(400, 401, 403, 404) },
       },
     },
     async (request) => {

@@ -228,5 +228,15 @@ describe('transmission failures', () => {
     expect(delivered.state).toBe('CONSEGNATA')
     const [row] = await transmissions(id)
     expect(row).toMatchObject({ status: 'sent', identificativoSdI: '8002' })
+
+    // A settled invoice can be archived; an unsettled one cannot.
+    const archive = (invoiceId: string) =>
+      running.app.inject({ method: 'POST', url: `/invoices/${invoiceId}/archive`, headers: { authorization: `Bearer ${token}` } })
+    const archived = await archive(id)
+    expect(archived.statusCode).toBe(200)
+    expect(archived.json()).toMatchObject({ state: 'ARCHIVIATA', bodies: [{ state: 'CONSEGNATA' }] })
+    const pending = await archive(await submit())
+    expect(pending.statusCode).toBe(409)
+    expect(pending.json()).toMatchObject({ code: 'INVOICE_STATE_CONFLICT' })
   })
 })
