@@ -18,9 +18,10 @@ import { service as feActiveService } from '@fatturapa-hub/fe-active/service'
 import { buildGateway, listenGateway } from '@fatturapa-hub/gateway/app'
 import { ConfigSchema as GatewayConfigSchema } from '@fatturapa-hub/gateway/config'
 import type { SimulatorApp } from '@fatturapa-hub/sdi-simulator'
-import { type App, createLogger, createMailer, createRedis, loadConfig, type RunningWorker } from '@fatturapa-hub/shared'
+import { type App, createLogger, createMailer, createRedis, loadConfig, Queues, type RunningWorker } from '@fatturapa-hub/shared'
 import { startTestService, type TestService, testRedisUrl } from '@fatturapa-hub/shared/testing'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { Queue } from 'bullmq'
 import type { Redis } from 'ioredis'
 import { nodeCsr } from '../../services/auth/test/certificates/fixtures.js'
 import { type AuthTest, startAuthTest, testProvisioningKey } from '../../services/auth/test/support/auth-test.js'
@@ -493,7 +494,19 @@ describe('fe-active end to end: ERP → gateway (mTLS) → fe-active → SDI sim
       if (report.body.valid === true) break
       const codes = (report.body.issues as Array<{ code: string }>).map((issue) => issue.code)
       if (!codes.every((code) => code === 'CLIENT_NOT_ENABLED_FOR_FE_ATTIVA') || Date.now() > enabledBy) {
-        throw new Error(`dry run: ${JSON.stringify(report.body)}`)
+        // Where the replication stopped: auth's outbox, the queue, fe-active's replica.
+        const outbox = await auth.service.orm.em
+          .fork()
+          .getConnection()
+          .execute('select id, type, status, attempts, last_error from outbox_event order by id')
+        const replica = await feActive.orm.em
+          .fork()
+          .getConnection()
+          .execute('select client_id, version, fe_attiva_enabled_at from client_replica')
+        const queue = new Queue(Queues.Clients, { connection: redis, prefix: auth.service.config.REDIS_PREFIX })
+        const counts = await queue.getJobCounts()
+        const failed = (await queue.getFailed()).map((job) => job.failedReason)
+        throw new Error(`dry run: ${JSON.stringify(report.body)}\n${JSON.stringify({ outbox, replica, counts, failed })}`)
       }
       await new Promise((resolve) => setTimeout(resolve, 200))
     }
