@@ -1,0 +1,82 @@
+// Embedded mode (`pnpm start`) runs fe-active on SQLite: the same submission, progressivo counter, transmission
+// outcome and sweeper on a SQLite file.
+import { randomUUID } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import net, { type AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { SdiClient } from '@fatturapa-hub/sdi-channel'
+import { Permissions } from '@fatturapa-hub/shared'
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { Invoice } from '../../src/invoices/invoice.entity.js'
+import { sweepTransmissions } from '../../src/transmission/sweeper.js'
+import { SdiTransmission } from '../../src/transmission/transmission.entity.js'
+import { InvoiceTransmitter } from '../../src/transmission/transmit.js'
+import { type FeActiveTest, startFeActiveTest } from '../support/fe-active-test.js'
+import { sampleInvoice, uniqueNumero } from '../support/samples.js'
+
+describe('fe-active transmission on SQLite', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fe-active-transmission-'))
+  const studio = randomUUID()
+  let test: FeActiveTest
+  let token: string
+
+  beforeAll(async () => {
+    test = await startFeActiveTest({ databaseUrl: `sqlite:${join(dir, 'fe-active.sqlite')}`, name: 'fe-active-transmission-sqlite' })
+    token = await test.tokenFor(studio, [Permissions.FeActiveSend, Permissions.FeActiveRead])
+    await test.seedClient(studio, '01234567890')
+  })
+  afterAll(async () => {
+    await test?.close()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('numbers the files of a transmitter, records a refused call and sweeps the due retry', async () => {
+    const server = net.createServer()
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const { port } = server.address() as AddressInfo
+    await new Promise((resolve) => server.close(resolve))
+    const client = new SdiClient({
+      riceviFileUrl: `http://127.0.0.1:${port}/SdIRiceviFile`,
+      riceviNotificaUrl: 'http://127.0.0.1:9/',
+      timeoutMs: 1000,
+    })
+    const transmitter = new InvoiceTransmitter(
+      test.running.orm,
+      async () => client,
+      { retryBaseMs: 100, maxAttempts: 5, reconcileWaitMs: 60_000 },
+      test.logger,
+    )
+    const ids: string[] = []
+    for (let index = 0; index < 2; index++) {
+      const response = await test.running.app.inject({
+        method: 'POST',
+        url: '/invoices',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/xml' },
+        payload: sampleInvoice('IT01234567890_FPR02.xml', uniqueNumero('SQ')),
+      })
+      expect(response.statusCode).toBe(201)
+      ids.push(response.json().id)
+      expect(await transmitter.transmit(response.json().id, 1)).toMatchObject({ kind: 'refused', error: 'unreachable' })
+    }
+    const names = (await test.running.orm.em.fork().find(SdiTransmission, { invoiceId: { $in: ids } })).map((row) => row.fileName).sort()
+    expect(names).toEqual(['IT01234567890_00001.xml', 'IT01234567890_00002.xml'])
+
+    await new Promise((resolve) => setTimeout(resolve, 150))
+    const swept = await sweepTransmissions({
+      orm: test.running.orm,
+      // The real queue (nothing consumes it here): the sweeper's jobs are what it reports.
+      producer: test.running.producer,
+      transmitter,
+      logger: test.logger,
+      unansweredAfterMs: 60_000,
+      messageGraceMs: 0,
+    })
+    expect(swept).toMatchObject({ transmissionsQueued: 2, unanswered: 0, messagesQueued: 0 })
+    const invoice = await test.running.orm.em.fork().findOneOrFail(Invoice, { id: ids[0] as string })
+    expect(invoice.state).toBe('ERRORE_IN_INVIO')
+    expect(await transmitter.transmit(invoice.id, 2)).toMatchObject({ kind: 'refused' })
+    const again = await test.running.orm.em.fork().find(SdiTransmission, { invoiceId: invoice.id }, { orderBy: { attempt: 'asc' } })
+    expect(again.map((row) => row.fileName)).toEqual(['IT01234567890_00001.xml', 'IT01234567890_00003.xml'])
+  })
+})
