@@ -136,7 +136,14 @@ function verifyMac(macData: Tlv, content: Buffer, password: string): void {
   const [algorithm, digest] = children(expect(digestInfo, Tag.Sequence, 'the MAC DigestInfo'))
   const hash = digests[oid(children(expect(algorithm, Tag.Sequence, 'the MAC algorithm'))[0])]
   if (hash === undefined) throw new Pkcs12Error('unsupported-algorithm', 'unsupported MAC digest')
-  const key = pkcs12Kdf(hash, bmpPassword(password), octets(salt), 3, iterations ? integer(iterations) : 1, hashLength(hash))
+  const key = pkcs12Kdf(
+    hash,
+    bmpPassword(password),
+    octets(salt),
+    3,
+    iterations ? boundedIterations(integer(iterations)) : 1,
+    hashLength(hash),
+  )
   const expected = octets(digest)
   const actual = createHmac(hash, key).update(content).digest()
   if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) {
@@ -156,7 +163,7 @@ function decrypt(algorithm: Tlv, data: Buffer, password: string): Buffer {
     if (oid(kdfId) !== oids.pbkdf2) throw new Pkcs12Error('unsupported-algorithm', `unsupported key derivation ${oid(kdfId)}`)
     const fields = children(expect(kdfParameters, Tag.Sequence, 'PBKDF2 parameters'))
     const salt = octets(fields[0])
-    const iterations = integer(fields[1])
+    const iterations = boundedIterations(integer(fields[1]))
     const prfField = fields.slice(2).find((field) => field.tag === Tag.Sequence)
     const prf = prfField ? hmacPrfs[oid(children(prfField)[0])] : 'sha1'
     const [schemeId, schemeIv] = children(expect(scheme, Tag.Sequence, 'the encryption scheme'))
@@ -170,8 +177,8 @@ function decrypt(algorithm: Tlv, data: Buffer, password: string): Buffer {
     const [salt, iterations] = children(expect(parameters, Tag.Sequence, 'PBE parameters'))
     const bmp = bmpPassword(password)
     name = scheme.name
-    key = pkcs12Kdf('sha1', bmp, octets(salt), 1, integer(iterations), scheme.keyLength)
-    iv = pkcs12Kdf('sha1', bmp, octets(salt), 2, integer(iterations), scheme.ivLength)
+    key = pkcs12Kdf('sha1', bmp, octets(salt), 1, boundedIterations(integer(iterations)), scheme.keyLength)
+    iv = pkcs12Kdf('sha1', bmp, octets(salt), 2, boundedIterations(integer(iterations)), scheme.ivLength)
   } else {
     throw new Pkcs12Error('unsupported-algorithm', `unsupported encryption ${algorithmId}; export the file with AES-256-CBC`)
   }
@@ -225,4 +232,17 @@ function pkcs12Kdf(hash: string, password: Buffer, salt: Buffer, id: number, ite
     }
   }
   return Buffer.concat(blocks).subarray(0, length)
+}
+
+/**
+ * Key derivation runs on the request's thread: an iteration count chosen by the uploader must not stall the
+ * service. Real exports use 2,048 (OpenSSL) to a few hundred thousand.
+ */
+const maxIterations = 1_000_000
+
+function boundedIterations(iterations: number): number {
+  if (!Number.isSafeInteger(iterations) || iterations < 1 || iterations > maxIterations) {
+    throw new Pkcs12Error('malformed', `key derivation iteration count ${iterations} outside 1..${maxIterations}`)
+  }
+  return iterations
 }

@@ -108,6 +108,8 @@ describe('fe-active signing', () => {
       ],
       ['key-usage', () => json(makeCertificate('Encrypt', { keyUsage: 'keyEncipherment' }).p12)],
       ['malformed', () => json(Buffer.from('not a pkcs12 file at all'))],
+      // Key derivation runs on the request thread: an absurd iteration count is refused before it is run.
+      ['malformed', () => json(makeCertificate('Slow', { nomac: true, iterations: 2_000_000 }).p12)],
     ])('refuses a %s PKCS#12 with 422', async (reason, body) => {
       const response = await request(admin, 'PUT', `/clients/${clientWithout}/signing-credential`, body())
       expect(response.statusCode).toBe(422)

@@ -25,7 +25,7 @@ const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: work
 /** A self-signed certificate and its PKCS#12, made with the openssl CLI. */
 export function makeCertificate(
   name: string,
-  options: { keyUsage?: string; expired?: boolean; password?: string; nomac?: boolean } = {},
+  options: { keyUsage?: string; expired?: boolean; password?: string; nomac?: boolean; iterations?: number } = {},
 ): TestCertificate {
   const key = `${name}.key`
   const cert = `${name}.pem`
@@ -86,6 +86,7 @@ export function makeCertificate(
     '-out',
     `${name}.p12`,
     ...(options.nomac ? ['-nomac'] : []),
+    ...(options.iterations ? ['-iter', String(options.iterations)] : []),
   )
   return {
     certificatePem: readFileSync(join(work, cert), 'utf8'),
