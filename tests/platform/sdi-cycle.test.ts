@@ -4,7 +4,6 @@
 // The platform transmits official AdE samples with SdiClient; every assertion reads the platform's stored inbox.
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -31,6 +30,7 @@ import {
   testRedisPrefix,
 } from '@fatturapa-hub/shared/testing'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { httpCall } from './support/sdi.js'
 
 const samples = '/work/shared/reference/fatturapa/samples'
 const logger = createLogger({ name: 'sdi-cycle-test', level: 'silent' })
@@ -50,28 +50,6 @@ function sample(name: 'FPA01' | 'FPR01' | 'FPR02', change: { codice?: string; nu
   if (change.numero) tail = tail.replace(/<Numero>[^<]*</, `<Numero>${change.numero}<`)
   if (change.data) tail = tail.replace(/<Data>[^<]*</, `<Data>${change.data}<`)
   return Buffer.from(xml.slice(0, body) + tail, 'utf8')
-}
-
-/** One HTTP exchange on a fresh connection (simulators come and go on reused ports). */
-function call(method: string, url: string, body?: unknown): Promise<{ status: number; json: unknown }> {
-  const payload = body === undefined ? undefined : JSON.stringify(body)
-  return new Promise((resolve, reject) => {
-    const outgoing = http.request(
-      url,
-      { method, agent: false, headers: payload ? { 'content-type': 'application/json' } : {} },
-      (response) => {
-        const chunks: Buffer[] = []
-        response.on('data', (chunk: Buffer) => chunks.push(chunk))
-        response.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8')
-          resolve({ status: response.statusCode ?? 0, json: text ? JSON.parse(text) : undefined })
-        })
-        response.on('error', reject)
-      },
-    )
-    outgoing.on('error', reject)
-    outgoing.end(payload)
-  })
 }
 
 let database: TestDatabase
@@ -149,7 +127,7 @@ async function startSimulator(seed: string, options: SimulatorOptions = {}) {
   await app.listen({ host: '127.0.0.1', port: 0 })
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
   const admin = async <T = unknown>(method: string, path: string, body?: unknown): Promise<T> => {
-    const response = await call(method, `${url}/admin${path}`, body)
+    const response = await httpCall(method, `${url}/admin${path}`, body)
     if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(response.json)}`)
     return response.json as T
   }

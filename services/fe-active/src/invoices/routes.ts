@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { AppError, authenticatedUser, Permissions, problemResponses, requirePermission } from '@fatturapa-hub/shared'
-import { Invoice, InvoiceEvent } from './invoice.entity.js'
+import { authenticatedUser, Permissions, problemResponses, requirePermission } from '@fatturapa-hub/shared'
+import { findStudioInvoice } from './find-invoice.js'
+import { InvoiceEvent } from './invoice.entity.js'
 import {
   InvoiceFileBodySchema,
   InvoiceFileResponseSchema,
@@ -12,7 +13,7 @@ import {
   toInvoiceView,
   ValidationReportSchema,
 } from './schemas.js'
-import { checkSubmission, InvoiceErrorCodes, receiveFile, startProcessing, submitInvoice } from './submission.js'
+import { checkSubmission, receiveFile, startProcessing, submitInvoice } from './submission.js'
 
 const fileTypes = ['application/xml', 'text/xml', 'application/pkcs7-mime', 'application/octet-stream']
 const consumes = ['application/xml', 'application/pkcs7-mime', 'application/octet-stream', 'application/json']
@@ -25,13 +26,7 @@ export const invoicesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   // The file is kept byte for byte: XML and .p7m arrive as raw buffers (JSON keeps Fastify's parser).
   app.addContentTypeParser(fileTypes, { parseAs: 'buffer' }, (_request, body, done) => done(null, body))
 
-  const findInvoice = async (studioId: string, id: string) => {
-    const invoice = await app.orm.em.findOne(Invoice, { id, studioId })
-    // Another studio's id answers as an unknown one; so does a deleted invoice.
-    if (invoice === null || invoice.stateSnapshot.deleted)
-      throw new AppError(InvoiceErrorCodes.InvoiceNotFound, 404, `No invoice ${id} in your studio`)
-    return invoice
-  }
+  const findInvoice = (studioId: string, id: string) => findStudioInvoice(app.orm.em, studioId, id)
 
   app.post(
     '/invoices',

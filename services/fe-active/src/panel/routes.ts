@@ -3,9 +3,9 @@ import { type FatturaElettronica, parseInvoice, renderInvoiceHtml, renderInvoice
 import { AppError, authenticatedUser, Permissions, problemResponses, requirePermission } from '@fatturapa-hub/shared'
 import Type from 'typebox'
 import type { Config } from '../config.js'
-import { Invoice } from '../invoices/invoice.entity.js'
+import { findStudioInvoice } from '../invoices/find-invoice.js'
+import type { Invoice } from '../invoices/invoice.entity.js'
 import { InvoiceIdParamsSchema } from '../invoices/schemas.js'
-import { InvoiceErrorCodes } from '../invoices/submission.js'
 import { PanelSearchQuerySchema, PanelSearchResultSchema, panelFilters, searchPanel } from './search.js'
 
 export const PanelErrorCodes = { InvoiceNotRenderable: 'INVOICE_NOT_RENDERABLE' } as const
@@ -23,12 +23,7 @@ function renderingFileName(invoice: Invoice, extension: 'html' | 'pdf'): string 
 export const panelRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app) => {
   const canRead = requirePermission(Permissions.FeActiveRead)
 
-  const findInvoice = async (studioId: string, id: string) => {
-    const invoice = await app.orm.em.findOne(Invoice, { id, studioId }, { populate: ['file'] })
-    // Another studio's id answers as an unknown one.
-    if (invoice === null) throw new AppError(InvoiceErrorCodes.InvoiceNotFound, 404, `No invoice ${id} in your studio`)
-    return invoice
-  }
+  const findInvoice = (studioId: string, id: string) => findStudioInvoice(app.orm.em, studioId, id, { populate: ['file'] })
 
   /** The invoice model of the stored file: the signed content of a .p7m, the XML otherwise. */
   const invoiceModel = (invoice: Invoice): FatturaElettronica => {

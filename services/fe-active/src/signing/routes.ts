@@ -6,7 +6,8 @@ import type { EntityManager } from '@mikro-orm/core'
 import Type from 'typebox'
 import { ClientReplica } from '../clients/client-replica.entity.js'
 import type { Config } from '../config.js'
-import { Invoice, InvoiceIdentityRow } from '../invoices/invoice.entity.js'
+import { findStudioInvoice } from '../invoices/find-invoice.js'
+import { InvoiceIdentityRow } from '../invoices/invoice.entity.js'
 import { InvoiceState } from '../invoices/state/index.js'
 import { commandInvoice, TransitionErrorCodes } from '../invoices/transitions.js'
 import { loadStudioSettings } from '../settings/studio-settings.entity.js'
@@ -178,11 +179,6 @@ export const signingRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = asyn
     if ((await em.findOne(ClientReplica, { clientId, studioId })) === null) {
       throw new AppError(SigningErrorCodes.ClientNotFound, 404, `No client ${clientId} in your studio`)
     }
-  }
-  const findInvoice = async (em: EntityManager, studioId: string, id: string) => {
-    const invoice = await em.findOne(Invoice, { id, studioId })
-    if (invoice === null || invoice.stateSnapshot.deleted) throw new AppError('INVOICE_NOT_FOUND', 404, `No invoice ${id} in your studio`)
-    return invoice
   }
   const notFound = (owner: string) =>
     new AppError(
@@ -424,7 +420,7 @@ export const signingRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = asyn
         throw new AppError('UNSUPPORTED_MEDIA_TYPE', 415, 'Send the signed file as application/pkcs7-mime or application/octet-stream')
       }
       const em = app.orm.em.fork()
-      const first = await findInvoice(em, studioId, request.params.id)
+      const first = await findStudioInvoice(em, studioId, request.params.id)
       if (first.state !== InvoiceState.DaFirmare || first.contentKind !== 'xml') {
         throw new AppError(
           TransitionErrorCodes.InvoiceStateConflict,
@@ -444,7 +440,7 @@ export const signingRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = asyn
         })
       }
       const invoice = await em.transactional(async (tx) => {
-        const current = await findInvoice(tx, studioId, request.params.id)
+        const current = await findStudioInvoice(tx, studioId, request.params.id)
         await tx.populate(current, ['file'])
         if (!verification.content || !sameXml(verification.content, Buffer.from(current.file))) {
           throw new AppError(
@@ -493,7 +489,7 @@ export const signingRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = asyn
     },
     async (request, reply) => {
       const em = app.orm.em.fork()
-      const invoice = await findInvoice(em, authenticatedUser(request).studio, request.params.id)
+      const invoice = await findStudioInvoice(em, authenticatedUser(request).studio, request.params.id)
       await em.populate(invoice, ['signedFile', 'file'])
       const signed = invoice.signedFile ?? (invoice.contentKind === 'p7m' ? invoice.file : null)
       if (signed === null) throw new AppError(SigningErrorCodes.SignedFileNotFound, 404, 'The invoice has no signed file (yet)')
@@ -521,7 +517,7 @@ export const signingRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = asyn
     async (request, reply) => {
       const studioId = authenticatedUser(request).studio
       await app.orm.em.fork().transactional(async (tx) => {
-        const invoice = await findInvoice(tx, studioId, request.params.id)
+        const invoice = await findStudioInvoice(tx, studioId, request.params.id)
         const settings = await loadStudioSettings(tx, studioId)
         if (settings.deletionPolicy === 'never') {
           throw new AppError(

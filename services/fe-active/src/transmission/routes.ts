@@ -3,9 +3,8 @@ import { parseSdiMessage } from '@fatturapa-hub/fatturapa'
 import { SdiInboundMessage } from '@fatturapa-hub/sdi-channel'
 import { AppError, authenticatedUser, Permissions, problemResponses, requirePermission } from '@fatturapa-hub/shared'
 import Type from 'typebox'
-import { Invoice } from '../invoices/invoice.entity.js'
+import { findStudioInvoice } from '../invoices/find-invoice.js'
 import { InvoiceIdParamsSchema, InvoiceViewSchema, toInvoiceView } from '../invoices/schemas.js'
-import { InvoiceErrorCodes } from '../invoices/submission.js'
 import { commandInvoice } from '../invoices/transitions.js'
 import { markDueForTransmission, requestTransmission } from './schedule.js'
 import { SdiMessageApplication, SdiTransmission } from './transmission.entity.js'
@@ -130,12 +129,7 @@ export const transmissionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const canSend = requirePermission(Permissions.FeActiveSend)
   const canRead = requirePermission(Permissions.FeActiveRead)
 
-  const findInvoice = async (studioId: string, id: string) => {
-    const invoice = await app.orm.em.findOne(Invoice, { id, studioId })
-    if (invoice === null || invoice.stateSnapshot.deleted)
-      throw new AppError(InvoiceErrorCodes.InvoiceNotFound, 404, `No invoice ${id} in your studio`)
-    return invoice
-  }
+  const findInvoice = (studioId: string, id: string) => findStudioInvoice(app.orm.em, studioId, id)
 
   app.post(
     '/invoices/:id/retransmission',
@@ -155,8 +149,7 @@ export const transmissionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const user = authenticatedUser(request)
       const invoice = await app.orm.em.fork().transactional(async (em) => {
-        const found = await em.findOne(Invoice, { id: request.params.id, studioId: user.studio })
-        if (found === null) throw new AppError(InvoiceErrorCodes.InvoiceNotFound, 404, `No invoice ${request.params.id} in your studio`)
+        const found = await findStudioInvoice(em, user.studio, request.params.id)
         const at = new Date()
         commandInvoice(
           em,
@@ -190,10 +183,7 @@ export const transmissionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const user = authenticatedUser(request)
       const invoice = await app.orm.em.fork().transactional(async (em) => {
-        const found = await em.findOne(Invoice, { id: request.params.id, studioId: user.studio })
-        if (found === null || found.stateSnapshot.deleted) {
-          throw new AppError(InvoiceErrorCodes.InvoiceNotFound, 404, `No invoice ${request.params.id} in your studio`)
-        }
+        const found = await findStudioInvoice(em, user.studio, request.params.id)
         commandInvoice(em, found, { kind: 'archive' }, { at: new Date(), details: { by: user.username ?? user.sub } })
         await em.flush()
         return found
