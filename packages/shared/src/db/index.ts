@@ -1,3 +1,4 @@
+export * from './atomic-insert.js'
 export * from './database-url.js'
 export * from './migration.js'
 export * from './orm.js'

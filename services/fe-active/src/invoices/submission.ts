@@ -9,16 +9,18 @@ import {
   validateInvoice,
   validateInvoiceModel,
 } from '@fatturapa-hub/fatturapa'
-import { type AccessTokenClaims, AppError, ErrorCodes, type JobProducer } from '@fatturapa-hub/shared'
+import { type AccessTokenClaims, AppError, ErrorCodes, insertAtomically, type JobProducer } from '@fatturapa-hub/shared'
 import { type EntityManager, UniqueConstraintViolationException } from '@mikro-orm/core'
+import type { EntityManager as SqlEntityManager } from '@mikro-orm/knex'
 import { ClientReplica } from '../clients/client-replica.entity.js'
 import { importoCents } from '../panel/amounts.js'
-import { assertSubmissionAllowed } from '../settings/submission-guard.js'
-import { signatureRequiredFor } from '../signing/sign-invoice.js'
+import { assertSettingsAllowSubmission } from '../settings/submission-guard.js'
+import { signatureRequiredByFormat } from '../signing/sign-invoice.js'
 import { markDueForTransmission, requestTransmission, type WarnLog } from '../transmission/schedule.js'
 import { Invoice, type InvoiceContentKind, InvoiceEvent, type InvoiceFormat, InvoiceIdentityRow } from './invoice.entity.js'
 import { type InvoiceFacts, invoiceFacts } from './invoice-facts.js'
 import { createInvoiceState, InvoiceState, sdiFlowOfFormat } from './state/index.js'
+import { databaseBoolean, loadSubmissionContext, type SubmissionContext } from './submission-context.js'
 
 export const InvoiceErrorCodes = {
   InvoiceInvalid: 'INVOICE_INVALID',
@@ -85,45 +87,54 @@ export interface CheckResult {
 
 /** DuplicateStore over this studio's invoices (files that SDI rejected do not count, as at SDI). */
 export function studioDuplicateStore(em: EntityManager, studioId: string): DuplicateStore {
+  const knex = (em as SqlEntityManager).getConnection().getKnex()
   return {
     async exists(identity: InvoiceIdentity) {
-      const rows = await em.find(
-        InvoiceIdentityRow,
-        { studioId, issuer: identity.issuer, period: identity.period, numero: identity.numero, creditNote: identity.creditNote },
-        { fields: ['invoiceId'] },
-      )
-      if (rows.length === 0) return false
-      const live = await em.count(Invoice, { id: { $in: rows.map((row) => row.invoiceId) }, state: { $ne: InvoiceState.Scartata } })
-      return live > 0
+      // One indexed lookup per body; the credit-note flag is compared here because PostgreSQL and SQLite spell booleans differently.
+      const rows: Array<{ credit_note: unknown }> = await knex
+        .select('i.credit_note')
+        .from('invoice_identity as i')
+        .join('invoice as v', 'v.id', 'i.invoice_id')
+        .where({ 'i.studio_id': studioId, 'i.issuer': identity.issuer, 'i.period': identity.period, 'i.numero': identity.numero })
+        .andWhereNot('v.state', InvoiceState.Scartata)
+      return rows.some((row) => databaseBoolean(row.credit_note) === identity.creditNote)
     },
   }
 }
 
+/** The outcome of `checkSubmission`, with what it read of the studio and the client. */
+export interface SubmissionCheck extends CheckResult {
+  context: SubmissionContext
+}
+
 /**
  * Every check of a submission, in order: the SDI pipeline (name aside: signature, format, content), who may send
- * for this cedente (token, client replica, FE Attiva), then 00404 against the studio's invoices.
+ * for this cedente (token, client replica, FE Attiva), then 00404 against the studio's invoices. The studio's
+ * parameters and the client are read in one query once the file is known (see loadSubmissionContext).
  */
-export async function checkSubmission(em: EntityManager, user: AccessTokenClaims, file: ReceivedFile): Promise<CheckResult> {
+export async function checkSubmission(em: EntityManager, user: AccessTokenClaims, file: ReceivedFile): Promise<SubmissionCheck> {
   const result = await validateInvoice(file.bytes)
   const base = { issues: result.issues, warnings: result.warnings, ...(result.format ? { format: result.format } : {}) }
-  if (!result.valid || !result.xml || !result.format) return { valid: false, ...base }
+  const facts = result.valid && result.xml && result.format ? invoiceFacts(result.xml, result.format) : undefined
+  const context = await loadSubmissionContext(em, user.studio, facts?.cedente)
+  if (facts === undefined) return { valid: false, ...base, context }
 
-  const facts = invoiceFacts(result.xml, result.format)
-  const refuse = (refusal: Refusal): CheckResult => ({
+  const refuse = (refusal: Refusal): SubmissionCheck => ({
     valid: false,
     ...base,
     issues: [...base.issues, { code: refusal.code, message: refusal.message, path: '/FatturaElettronicaHeader/CedentePrestatore' }],
     refusal,
     facts,
+    context,
   })
-  const cedente = await cedenteRefusal(em, user, facts)
+  const cedente = cedenteRefusalOf(user, facts, context.client)
   if ('status' in cedente) return refuse(cedente)
   const { client } = cedente
   if (facts.model) {
     const duplicates = (await duplicateIssues(facts.model, studioDuplicateStore(em, user.studio))).filter((issue) => issue.code === '00404')
-    if (duplicates.length > 0) return { valid: false, ...base, issues: duplicates, facts, client }
+    if (duplicates.length > 0) return { valid: false, ...base, issues: duplicates, facts, client, context }
   }
-  return { valid: true, ...base, facts, client }
+  return { valid: true, ...base, facts, client, context }
 }
 
 /**
@@ -136,6 +147,17 @@ export async function cedenteRefusal(
   facts: Pick<InvoiceFacts, 'cedente'>,
 ): Promise<Refusal | { client: ClientReplica }> {
   const { idPaese, idCodice } = facts.cedente
+  const client = idPaese === 'IT' ? await em.findOne(ClientReplica, { studioId: user.studio, partitaIva: idCodice }) : null
+  return cedenteRefusalOf(user, facts, client)
+}
+
+/** The rule of `cedenteRefusal` on the client the caller already read (null: the studio has no such client). */
+export function cedenteRefusalOf(
+  user: AccessTokenClaims,
+  facts: Pick<InvoiceFacts, 'cedente'>,
+  client: ClientReplica | null,
+): Refusal | { client: ClientReplica } {
+  const { idPaese, idCodice } = facts.cedente
   if (user.kind === 'integration' && normaliseVat(user.partitaIva) !== normaliseVat(idCodice)) {
     return {
       status: 403,
@@ -143,7 +165,6 @@ export async function cedenteRefusal(
       message: `The CedentePrestatore's partita IVA ${idPaese}${idCodice} is not the one of your integration user`,
     }
   }
-  const client = idPaese === 'IT' ? await em.findOne(ClientReplica, { studioId: user.studio, partitaIva: idCodice }) : null
   if (client === null) {
     return {
       status: 422,
@@ -185,19 +206,19 @@ export interface NewInvoiceInput {
   at: Date
 }
 
-/** Stores the invoice, the identities of its bodies and its first history event in one transaction. */
-export async function storeInvoice(em: EntityManager, input: NewInvoiceInput): Promise<Invoice> {
+/** The rows of a new invoice: the invoice, the identities of its bodies and its first history event. */
+export function newInvoiceRecords(input: NewInvoiceInput) {
   const { facts, client, format } = input.check
   const flow = sdiFlowOfFormat(format)
-  const at = input.at.toISOString()
   const snapshot = createInvoiceState({
     flow,
     bodies: facts.bodies.map((body) => ({ number: body.numero, year: Number(body.data.slice(0, 4)) })),
     signatureRequired: input.signatureRequired && input.file.contentKind !== 'p7m',
-    at,
+    at: input.at.toISOString(),
   })
   const first = facts.bodies[0] as (typeof facts.bodies)[number]
-  const invoice = em.create(Invoice, {
+  const fileSha256 = sha256(input.file.bytes)
+  const invoice = {
     id: randomUUID(),
     studioId: input.studioId,
     clientId: client.clientId,
@@ -218,19 +239,24 @@ export async function storeInvoice(em: EntityManager, input: NewInvoiceInput): P
     importoTotale: facts.importoTotale,
     importoTotaleCents: importoCents(facts.importoTotale),
     file: input.file.bytes,
-    fileSha256: sha256(input.file.bytes),
+    fileSha256,
     contentKind: input.file.contentKind,
     idempotencyKey: input.idempotencyKey ?? null,
     requestHash: input.idempotencyKey === undefined ? null : input.file.requestHash,
     createdAt: input.at,
     updatedAt: input.at,
     version: 1,
-  })
-  if (invoice.state === InvoiceState.DaInviare) markDueForTransmission(invoice, input.at)
-  for (const [index, identity] of facts.identities.entries()) {
-    em.create(InvoiceIdentityRow, { id: randomUUID(), invoiceId: invoice.id, studioId: input.studioId, position: index + 1, ...identity })
+    nextActionAt: null as Date | null,
   }
-  em.create(InvoiceEvent, {
+  if (invoice.state === InvoiceState.DaInviare) markDueForTransmission(invoice, input.at)
+  const identities = facts.identities.map((identity, index) => ({
+    id: randomUUID(),
+    invoiceId: invoice.id,
+    studioId: input.studioId,
+    position: index + 1,
+    ...identity,
+  }))
+  const event = {
     id: randomUUID(),
     invoiceId: invoice.id,
     studioId: input.studioId,
@@ -242,12 +268,35 @@ export async function storeInvoice(em: EntityManager, input: NewInvoiceInput): P
       contentKind: input.file.contentKind,
       format,
       bodies: facts.bodies.length,
-      fileSha256: invoice.fileSha256,
+      fileSha256,
       ...(input.idempotencyKey === undefined ? {} : { idempotencyKey: input.idempotencyKey }),
     },
-  })
+  }
+  return { invoice, identities, event }
+}
+
+/** Stores a new invoice in the caller's unit of work (flushed here), e.g. inside an import's transaction. */
+export async function storeInvoice(em: EntityManager, input: NewInvoiceInput): Promise<Invoice> {
+  const records = newInvoiceRecords(input)
+  const invoice = em.create(Invoice, records.invoice)
+  for (const identity of records.identities) em.create(InvoiceIdentityRow, identity)
+  em.create(InvoiceEvent, records.event)
   await em.flush()
   return invoice
+}
+
+/**
+ * Inserts a new invoice, its identities and its first event all or nothing (one statement on PostgreSQL: the
+ * submission hot path). The invoice returned is a detached copy of what was stored.
+ */
+export async function insertInvoice(em: EntityManager, input: NewInvoiceInput): Promise<Invoice> {
+  const records = newInvoiceRecords(input)
+  await insertAtomically(em, [
+    { entity: Invoice, rows: [records.invoice] },
+    { entity: InvoiceIdentityRow, rows: records.identities },
+    { entity: InvoiceEvent, rows: [records.event] },
+  ])
+  return Object.assign(new Invoice(), records.invoice)
 }
 
 export type SubmitOutcome = { kind: 'created'; invoice: Invoice } | { kind: 'replay'; invoice: Invoice }
@@ -278,9 +327,9 @@ export async function submitInvoice(
   }
   const replay = await earlier()
   if (replay) return replay
-  await assertSubmissionAllowed(em, user.studio, user)
 
   const check = await checkSubmission(em, user, file)
+  assertSettingsAllowSubmission(check.context.settings, user)
   if (!check.valid || !check.facts || !check.client || !check.format) {
     // A concurrent request with the same key may have stored this very file meanwhile (then 00404 here).
     const raced = check.issues.some((issue) => issue.code === '00404') ? await earlier() : undefined
@@ -288,18 +337,16 @@ export async function submitInvoice(
     throw failedCheck(check)
   }
   const { facts, client, format } = check
-  const signatureRequired = file.contentKind === 'xml' && (await signatureRequiredFor(em, user.studio, client.clientId, format))
+  const signatureRequired = file.contentKind === 'xml' && signatureRequiredByFormat(format, check.context.signFpr12)
   try {
-    const invoice = await em.fork().transactional((tx) =>
-      storeInvoice(tx, {
-        studioId: user.studio,
-        file,
-        check: { facts, client, format },
-        signatureRequired,
-        idempotencyKey,
-        at: new Date(),
-      }),
-    )
+    const invoice = await insertInvoice(em, {
+      studioId: user.studio,
+      file,
+      check: { facts, client, format },
+      signatureRequired,
+      idempotencyKey,
+      at: new Date(),
+    })
     return { kind: 'created', invoice }
   } catch (error) {
     if (error instanceof UniqueConstraintViolationException) {

@@ -1,6 +1,6 @@
 import { type AccessTokenClaims, AppError } from '@fatturapa-hub/shared'
 import type { EntityManager } from '@mikro-orm/core'
-import { loadStudioSettings } from './studio-settings.entity.js'
+import { loadStudioSettings, type StudioSettingsValues } from './studio-settings.entity.js'
 
 export const SettingsErrorCodes = {
   FeAttivaDisabled: 'FE_ATTIVA_DISABLED',
@@ -20,7 +20,14 @@ export async function assertSubmissionAllowed(
   studioId: string,
   caller?: Pick<AccessTokenClaims, 'contractsPending'>,
 ): Promise<void> {
-  const settings = await loadStudioSettings(em, studioId)
+  assertSettingsAllowSubmission(await loadStudioSettings(em, studioId), caller)
+}
+
+/** The check of `assertSubmissionAllowed` on parameters the caller already read. */
+export function assertSettingsAllowSubmission(
+  settings: Pick<StudioSettingsValues, 'feAttivaEnabled' | 'requireContractAcceptance'>,
+  caller?: Pick<AccessTokenClaims, 'contractsPending'>,
+): void {
   if (!settings.feAttivaEnabled) {
     throw new AppError(
       SettingsErrorCodes.FeAttivaDisabled,

@@ -29,10 +29,15 @@ export type SignOutcome = 'signed' | 'not-found' | 'not-to-sign' | 'no-credentia
  * client asked for it (signFpr12), FSM10 never. For plain XML; a .p7m arrives signed.
  */
 export async function signatureRequiredFor(em: EntityManager, studioId: string, clientId: string, format: InvoiceFormat): Promise<boolean> {
-  if (format === 'FPA12') return true
-  if (format !== 'FPR12') return false
+  if (format !== 'FPR12') return signatureRequiredByFormat(format, false)
   const preferences = await em.findOne(ClientSigningPreferences, { clientId, studioId })
-  return preferences?.signFpr12 ?? false
+  return signatureRequiredByFormat(format, preferences?.signFpr12 ?? false)
+}
+
+/** The rule of `signatureRequiredFor` on the client's preference the caller already read. */
+export function signatureRequiredByFormat(format: InvoiceFormat, signFpr12: boolean): boolean {
+  if (format === 'FPA12') return true
+  return format === 'FPR12' && signFpr12
 }
 
 /** The client's own certificate, else the studio's intermediary certificate, else null. */

@@ -11,7 +11,7 @@ export interface WarnLog {
  * DA INVIARE calls this before committing; the transmission sweeper picks up every due invoice whose job was lost
  * (a crash between the commit and the enqueue, Redis down), so the enqueue after the commit may fail safely.
  */
-export function markDueForTransmission(invoice: Invoice, at: Date): void {
+export function markDueForTransmission(invoice: Pick<Invoice, 'nextActionAt'>, at: Date): void {
   invoice.nextActionAt = at
 }
 

@@ -78,7 +78,8 @@ export class InvoiceTransmitter {
     if (invoice === null || invoice.stateSnapshot.deleted) return { kind: 'skipped', reason: 'no such invoice' }
     // The same attempt queued twice (sweeper and request after commit): the first one runs it.
     if (invoice.transmissionAttempts >= attempt) return { kind: 'skipped', reason: `attempt ${attempt} already started` }
-    if ((await em.count(SdiTransmission, { invoiceId, status: 'sending' })) > 0) {
+    // A first attempt has no transmission rows yet (the counter and the row are committed together): no lookup.
+    if (invoice.transmissionAttempts > 0 && (await em.count(SdiTransmission, { invoiceId, status: 'sending' })) > 0) {
       return { kind: 'skipped', reason: 'a call to SDI is in progress or awaits recovery' }
     }
     const now = new Date()

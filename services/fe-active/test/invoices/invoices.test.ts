@@ -188,6 +188,19 @@ describe('fe-active invoices: submission, dry run and reads', () => {
     }
   })
 
+  it('counts neither a credit note with the same number nor an invoice SDI rejected as a duplicate (00404)', async () => {
+    const numero = uniqueNumero()
+    const invoice = sampleInvoice('IT01234567890_FPR01.xml', numero)
+    const created = await post(sender, invoice)
+    expect(created.statusCode).toBe(201)
+    const creditNote = Buffer.from(invoice.toString('utf8').replace('<TipoDocumento>TD01<', '<TipoDocumento>TD04<'), 'utf8')
+    expect((await post(sender, creditNote)).statusCode).toBe(201)
+    expect((await post(sender, creditNote)).json()).toMatchObject({ sdiCodes: ['00404'] })
+    expect((await post(sender, invoice)).json()).toMatchObject({ sdiCodes: ['00404'] })
+    await test.running.orm.em.fork().nativeUpdate(Invoice, { id: created.json().id }, { state: 'SCARTATA' as Invoice['state'] })
+    expect((await post(sender, invoice)).statusCode).toBe(201)
+  })
+
   it('replays the same Idempotency-Key and body, and answers 409 for the same key with another body', async () => {
     const key = `erp-${randomUUID()}`
     const body = sampleInvoice('IT01234567890_FPR02.xml')
