@@ -25,8 +25,16 @@ export class InvalidJobPayloadError extends Error {
   }
 }
 
+/** One job for `enqueueMany`: a job of the catalogue and its payload. */
+export type JobRequest = { [N in JobName]: { name: N; data: JobData<N> } }[JobName]
+
 export interface EnqueueOptions {
   delayMs?: number
+  /**
+   * A job with this id that failed for good is retried instead of the add being a no-op (BullMQ keeps failed jobs,
+   * and their ids, for `retention.removeOnFail`). For sweepers that find work a failed job left undone.
+   */
+  retryFailed?: boolean
 }
 
 /** Adds jobs of the catalogue to their queues; one producer per process, closed on shutdown. */
@@ -54,34 +62,77 @@ export class JobProducer {
   }
 
   async enqueue<N extends JobName>(name: N, data: JobData<N>, options: EnqueueOptions = {}): Promise<string> {
+    const job = this.checkedJob({ name, data } as JobRequest, options)
+    this.assertConnected(name, job.opts.jobId)
+    const queue = this.queue(Jobs[name].queue)
+    try {
+      if (options.retryFailed) {
+        const existing = await withTimeout(queue.getJob(job.opts.jobId), addTimeoutMs, `read job ${job.opts.jobId}`)
+        if (existing !== undefined && (await existing.isFailed())) {
+          await withTimeout(existing.retry('failed'), addTimeoutMs, `retry ${name}`)
+          this.logger.warn({ job: name, jobId: job.opts.jobId }, 'failed job retried')
+          return job.opts.jobId
+        }
+      }
+      await withTimeout(queue.add(name, data, job.opts), addTimeoutMs, `enqueue ${name}`)
+    } catch (error) {
+      this.logger.error({ err: error, job: name, jobId: job.opts.jobId }, 'could not enqueue job')
+      throw new AppError(ErrorCodes.ServiceUnavailable, 503, 'The job queue is unavailable; retry later.')
+    }
+    return job.opts.jobId
+  }
+
+  /**
+   * Adds several jobs with one round trip per queue (BullMQ addBulk), for relays that publish batches: every
+   * payload is checked first, so an invalid one adds nothing. A failure may leave some of the jobs added; their
+   * deterministic ids make adding them all again safe.
+   */
+  async enqueueMany(jobs: ReadonlyArray<JobRequest>): Promise<string[]> {
+    const checked = jobs.map((job) => this.checkedJob(job, {}))
+    const byQueue = new Map<QueueName, typeof checked>()
+    for (const job of checked) {
+      const queue = Jobs[job.name].queue
+      byQueue.set(queue, [...(byQueue.get(queue) ?? []), job])
+    }
+    for (const [queue, queued] of byQueue) {
+      this.assertConnected(queued[0]?.name as JobName, queued[0]?.opts.jobId as string)
+      try {
+        await withTimeout(this.queue(queue).addBulk(queued), addTimeoutMs, `enqueue ${queued.length} jobs on ${queue}`)
+      } catch (error) {
+        this.logger.error({ err: error, queue, jobs: queued.length }, 'could not enqueue jobs')
+        throw new AppError(ErrorCodes.ServiceUnavailable, 503, 'The job queue is unavailable; retry later.')
+      }
+    }
+    return checked.map((job) => job.opts.jobId)
+  }
+
+  private checkedJob(job: JobRequest, options: EnqueueOptions) {
+    const { name, data } = job
     const definition = Jobs[name]
     const problems = payloadErrors(name, data)
     if (problems.length > 0) throw new InvalidJobPayloadError(name, problems)
-    const jobId = (definition.jobId as (data: JobData<N>) => string)(data)
+    const jobId = (definition.jobId as (data: unknown) => string)(data)
     if (jobId.includes(':') || /^\d+$/.test(jobId)) throw new Error(`job id ${jobId} of ${name} must not contain ':' nor be all digits`)
-    // BullMQ waits for the first connection before any command, whatever the offline-queue setting,
-    // so an HTTP path checks the connection itself and bounds the add.
+    return {
+      name,
+      data,
+      opts: {
+        jobId,
+        attempts: definition.attempts,
+        backoff: { type: 'exponential', delay: definition.backoffMs },
+        ...(options.delayMs ? { delay: options.delayMs } : {}),
+        ...retention,
+      },
+    }
+  }
+
+  // BullMQ waits for the first connection before any command, whatever the offline-queue setting,
+  // so an HTTP path checks the connection itself and bounds the add.
+  private assertConnected(name: JobName, jobId: string): void {
     if (this.redis.status !== 'ready') {
       this.logger.error({ job: name, jobId, redis: this.redis.status }, 'could not enqueue job: redis not connected')
       throw new AppError(ErrorCodes.ServiceUnavailable, 503, 'The job queue is unavailable; retry later.')
     }
-    try {
-      await withTimeout(
-        this.queue(definition.queue).add(name, data, {
-          jobId,
-          attempts: definition.attempts,
-          backoff: { type: 'exponential', delay: definition.backoffMs },
-          ...(options.delayMs ? { delay: options.delayMs } : {}),
-          ...retention,
-        }),
-        addTimeoutMs,
-        `enqueue ${name}`,
-      )
-    } catch (error) {
-      this.logger.error({ err: error, job: name, jobId }, 'could not enqueue job')
-      throw new AppError(ErrorCodes.ServiceUnavailable, 503, 'The job queue is unavailable; retry later.')
-    }
-    return jobId
   }
 
   queue(name: QueueName): Queue {

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/knex'
-import { type Job, UnrecoverableError, Worker } from 'bullmq'
+import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq'
 import type { Logger } from 'pino'
 import type { Orm } from '../db/orm.js'
 import { ProcessedJob } from '../db/processed-job.js'
@@ -12,6 +12,21 @@ export interface JobContext {
   em: EntityManager
   log: Logger
   job: Job
+}
+
+/**
+ * Thrown by a handler whose job cannot run yet because it waits for something another job commits: the job runs
+ * again after `delayMs` without spending one of its attempts, so a wait of unknown length is not stretched by the
+ * exponential backoff meant for failures. The handler bounds the wait itself (by the age of what it waits for).
+ */
+export class RetryJobLaterError extends Error {
+  constructor(
+    message: string,
+    readonly delayMs: number,
+  ) {
+    super(message)
+    this.name = 'RetryJobLaterError'
+  }
 }
 
 export type JobHandler<N extends JobsOfQueue<QueueName>> = (data: JobData<N>, context: JobContext) => Promise<void>
@@ -48,6 +63,15 @@ export interface RunningWorker {
   close(): Promise<void>
 }
 
+/**
+ * A worker that dies (kill -9, OOM) leaves its active jobs locked until the lock expires; another worker then puts
+ * them back in the queue. BullMQ's defaults (30 s lock, checked every 30 s) let such a job wait up to a minute,
+ * long enough for an SDI message to miss the reconciliation wait of its transmission. The lock is renewed every
+ * half lock while the job runs, so only an event loop blocked for 10 s would be taken for a dead worker (and the
+ * handlers are idempotent). A job found stalled three times fails, for a person to look at.
+ */
+const stalledJobRecovery = { lockDuration: 10_000, stalledInterval: 5_000, maxStalledCount: 3 }
+
 export function startWorker<Q extends QueueName>(options: StartWorkerOptions<Q>): RunningWorker {
   const connection = createRedis(options.redisUrl, 'worker')
   const log = options.logger.child({ queue: options.queue })
@@ -55,37 +79,48 @@ export function startWorker<Q extends QueueName>(options: StartWorkerOptions<Q>)
   const handlers = options.handlers as Record<string, JobHandler<never>>
   const worker = new Worker(
     options.queue,
-    async (job: Job) => {
+    async (job: Job, token?: string) => {
       const jobLog = log.child({ jobId: job.id, job: job.name, reqId: (job.data as { requestId?: string })?.requestId })
-      if (!isJobName(job.name) || Jobs[job.name].queue !== options.queue || !handlers[job.name]) {
-        throw new UnrecoverableError(`no handler for job ${job.name} on queue ${options.queue}`)
+      try {
+        await runJob(job, jobLog)
+      } catch (error) {
+        if (!(error instanceof RetryJobLaterError) || token === undefined) throw error
+        jobLog.info({ delayMs: error.delayMs, reason: error.message }, 'job postponed')
+        await job.moveToDelayed(Date.now() + error.delayMs, token)
+        throw new DelayedError()
       }
-      const problems = payloadErrors(job.name, job.data)
-      if (problems.length > 0) {
-        jobLog.error({ problems }, 'job payload rejected')
-        throw new UnrecoverableError(`invalid payload: ${problems.join('; ')}`)
-      }
-      const handler = handlers[job.name] as unknown as JobHandler<JobsOfQueue<Q>>
-      if (options.transactional === false) {
-        await handler(job.data as JobData<JobsOfQueue<Q>>, { em: options.orm.em.fork(), log: jobLog, job })
-        jobLog.info({ attempt: job.attemptsMade + 1 }, 'job processed')
-        return
-      }
-      const processed = await options.orm.em.fork().transactional(async (em) => {
-        if (await em.findOne(ProcessedJob, { jobId: String(job.id) })) return false
-        await handler(job.data as JobData<JobsOfQueue<Q>>, { em, log: jobLog, job })
-        em.persist(em.create(ProcessedJob, { jobId: String(job.id), queue: options.queue, name: job.name, processedAt: new Date() }))
-        return true
-      })
-      jobLog.info({ attempt: job.attemptsMade + 1, skipped: !processed }, processed ? 'job processed' : 'job already processed, skipped')
     },
     {
       connection,
       prefix: options.prefix,
       concurrency: options.concurrency ?? 4,
       autorun: true,
+      ...stalledJobRecovery,
     },
   )
+  async function runJob(job: Job, jobLog: Logger): Promise<void> {
+    if (!isJobName(job.name) || Jobs[job.name].queue !== options.queue || !handlers[job.name]) {
+      throw new UnrecoverableError(`no handler for job ${job.name} on queue ${options.queue}`)
+    }
+    const problems = payloadErrors(job.name, job.data)
+    if (problems.length > 0) {
+      jobLog.error({ problems }, 'job payload rejected')
+      throw new UnrecoverableError(`invalid payload: ${problems.join('; ')}`)
+    }
+    const handler = handlers[job.name] as unknown as JobHandler<JobsOfQueue<Q>>
+    if (options.transactional === false) {
+      await handler(job.data as JobData<JobsOfQueue<Q>>, { em: options.orm.em.fork(), log: jobLog, job })
+      jobLog.info({ attempt: job.attemptsMade + 1 }, 'job processed')
+      return
+    }
+    const processed = await options.orm.em.fork().transactional(async (em) => {
+      if (await em.findOne(ProcessedJob, { jobId: String(job.id) })) return false
+      await handler(job.data as JobData<JobsOfQueue<Q>>, { em, log: jobLog, job })
+      em.persist(em.create(ProcessedJob, { jobId: String(job.id), queue: options.queue, name: job.name, processedAt: new Date() }))
+      return true
+    })
+    jobLog.info({ attempt: job.attemptsMade + 1, skipped: !processed }, processed ? 'job processed' : 'job already processed, skipped')
+  }
   worker.on('failed', (job, error) => {
     log.warn({ jobId: job?.id, job: job?.name, attemptsMade: job?.attemptsMade, err: error }, 'job failed')
   })

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { type JobProducer, type Logger, type Orm, type PeriodicTask, startPeriodicTask } from '@fatturapa-hub/shared'
+import { type JobProducer, type JobRequest, type Logger, type Orm, type PeriodicTask, startPeriodicTask } from '@fatturapa-hub/shared'
 import type { EntityManager } from '@mikro-orm/knex'
 import { ClientReplica } from '../clients/client-replica.entity.js'
 import { Invoice, InvoiceEvent } from '../invoices/invoice.entity.js'
@@ -92,7 +92,11 @@ export function createEventDispatcher(deps: EventDispatcherDeps, options: EventD
     const em = deps.orm.em.fork()
     const ids = events.map((event) => event.id)
     const deliveries = await em.find(WebhookDelivery, { eventId: { $in: ids }, status: 'pending', lastAttempt: 0, nextAttempt: 1 })
-    for (const delivery of deliveries) await deps.producer.enqueue('webhook.deliver', { v: 1, deliveryId: delivery.id, attempt: 1 })
+    // Queued together after the loop: one round trip per queue for the whole batch.
+    const jobs: JobRequest[] = deliveries.map((delivery) => ({
+      name: 'webhook.deliver',
+      data: { v: 1, deliveryId: delivery.id, attempt: 1 },
+    }))
 
     const invoices = new Map(
       (await em.find(Invoice, { id: { $in: [...new Set(events.map((event) => event.invoiceId))] } })).map((invoice) => [
@@ -122,8 +126,7 @@ export function createEventDispatcher(deps: EventDispatcherDeps, options: EventD
           importoTotale: invoice.importoTotale,
           occurredAt: new Date(event.at).toISOString(),
         }
-        await deps.producer.enqueue('conservazione.active-invoice', data)
-        await deps.producer.enqueue('liquidazioni.active-invoice', data)
+        jobs.push({ name: 'conservazione.active-invoice', data }, { name: 'liquidazioni.active-invoice', data })
       }
       // Imported history is old news to the studio: its outcomes were notified where the invoice was sent.
       if (event.details.stateChanged === true && event.details.imported !== true && notifiedStates.has(event.toState)) {
@@ -135,17 +138,21 @@ export function createEventDispatcher(deps: EventDispatcherDeps, options: EventD
         if (studio.notificationUserClass !== null) {
           const client = await em.findOne(ClientReplica, { clientId: invoice.clientId })
           const message = notificationMessage({ invoice, state: event.toState, cedenteDenominazione: client?.denominazione ?? null })
-          await deps.producer.enqueue('studio.notification', {
-            v: 1,
-            notificationId: event.id,
-            studioId: event.studioId,
-            userClass: studio.notificationUserClass,
-            ...message,
-            resource: { type: 'invoice', id: invoice.id },
+          jobs.push({
+            name: 'studio.notification',
+            data: {
+              v: 1,
+              notificationId: event.id,
+              studioId: event.studioId,
+              userClass: studio.notificationUserClass,
+              ...message,
+              resource: { type: 'invoice', id: invoice.id },
+            },
           })
         }
       }
     }
+    await deps.producer.enqueueMany(jobs)
     await em.nativeUpdate(InvoiceEvent, { id: { $in: ids } }, { dispatchedAt: new Date() })
   }
 

@@ -1,6 +1,6 @@
 import { canonicalIdentificativoSdI, codeOfSdiMessage, parseSdiMessage, type SdiMessage } from '@fatturapa-hub/fatturapa'
 import { SdiInboundMessage } from '@fatturapa-hub/sdi-channel'
-import type { JobContext } from '@fatturapa-hub/shared'
+import { type JobContext, RetryJobLaterError } from '@fatturapa-hub/shared'
 import { Invoice } from '../invoices/invoice.entity.js'
 import { applyNotification, InvoiceState, notificationFileName } from '../invoices/state/index.js'
 import { recordTransition } from '../invoices/transitions.js'
@@ -8,14 +8,21 @@ import { SdiMessageApplication, SdiTransmission } from './transmission.entity.js
 
 /**
  * The message is about a file whose SdIRiceviFile call has not concluded yet (SDI can be faster than our commit of
- * its answer): the job is retried with backoff until the call's outcome is on record.
+ * its answer, and a worker killed during the call leaves it open until the sweeper declares it unanswered): the job
+ * runs again after a short pause, without spending an attempt. The pause stays short whatever the wait, because the
+ * message must be applied before TRANSMISSION_RECONCILE_WAIT_MS sends the file again.
  */
-export class SdiMessageDeferredError extends Error {
-  constructor(message: string) {
-    super(message)
+export class SdiMessageDeferredError extends RetryJobLaterError {
+  constructor(message: string, waitedMs: number) {
+    super(message, Math.min(maxDeferPauseMs, Math.max(minDeferPauseMs, Math.round(waitedMs / 4))))
     this.name = 'SdiMessageDeferredError'
   }
 }
+
+const minDeferPauseMs = 500
+const maxDeferPauseMs = 5000
+/** A call still open a day after SDI's message about it is not going to conclude: the message is kept as an anomaly. */
+export const maxSendingWaitMs = 24 * 3600 * 1000
 
 export type ApplicationDecision = 'applied' | 'ignored' | 'anomaly' | 'duplicate' | 'unmatched' | 'unreadable'
 
@@ -25,7 +32,7 @@ export type ApplicationDecision = 'applied' | 'ignored' | 'anomaly' | 'duplicate
  * transmissions), else by IdentificativoSdI (imported invoices, messages without a file name). The state machine
  * decides (duplicates, late and out-of-order messages, anomalies); this function only persists its result.
  */
-export async function applySdiMessage(messageId: string, { em, log, job }: JobContext): Promise<ApplicationDecision> {
+export async function applySdiMessage(messageId: string, { em, log }: Pick<JobContext, 'em' | 'log'>): Promise<ApplicationDecision> {
   if ((await em.count(SdiMessageApplication, { messageId })) > 0) return 'duplicate'
   const message = await em.findOne(SdiInboundMessage, { id: messageId }, { populate: ['file'] })
   if (message === null) {
@@ -58,8 +65,10 @@ export async function applySdiMessage(messageId: string, { em, log, job }: JobCo
   }
   const ours = transmissions.filter((transmission) => transmission.invoiceId === invoice.id)
   if (ours.some((transmission) => transmission.status === 'sending')) {
-    const attempts = job.opts.attempts ?? 1
-    if (job.attemptsMade + 1 < attempts) throw new SdiMessageDeferredError(`${code} for ${fileName}: the call to SDI is not concluded yet`)
+    const waitedMs = Date.now() - message.receivedAt.getTime()
+    if (waitedMs < maxSendingWaitMs) {
+      throw new SdiMessageDeferredError(`${code} for ${fileName}: the call to SDI is not concluded yet`, waitedMs)
+    }
     return record(invoice.id, 'anomaly', `${code} for ${fileName} arrived while the call to SDI never concluded`)
   }
   if (isDuplicateNameRefusal(parsed) && ours.some((transmission) => transmission.status === 'ambiguous')) {
@@ -71,7 +80,10 @@ export async function applySdiMessage(messageId: string, { em, log, job }: JobCo
   const result = applyNotification(invoice.stateSnapshot, parsed, { arrivedAt: message.receivedAt.toISOString() })
   const leftError = invoice.state === InvoiceState.ErroreInInvio && result.state.state !== InvoiceState.ErroreInInvio
   const reconciled = result.entry?.reason === 'reconciled' || leftError
-  if (result.decision === 'applied' && !wasKnown && (reconciled || invoice.fileName === fileName)) {
+  // SDI's id of the file, learnt from its first message when the call's answer did not settle it (a reconciled
+  // timeout, a resend under the same name): the invoice counts as transmitted from here on.
+  const learned = result.decision === 'applied' && !wasKnown && (reconciled || invoice.fileName === fileName)
+  if (learned) {
     invoice.identificativoSdI = identificativoSdI
     invoice.transmittedAt ??= message.receivedAt
   }
@@ -91,7 +103,7 @@ export async function applySdiMessage(messageId: string, { em, log, job }: JobCo
       messageType: parsed.type,
       identificativoSdI,
       ...(fileName ? { fileName } : {}),
-      ...(reconciled && !wasKnown ? { transmitted: true } : {}),
+      ...(learned ? { transmitted: true } : {}),
     },
   })
   return record(invoice.id, result.decision, result.entry?.detail ?? null)

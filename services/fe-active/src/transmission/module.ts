@@ -2,7 +2,7 @@ import { SdiClient } from '@fatturapa-hub/sdi-channel'
 import { type JobHandler, Queues, type RunningWorker, startPeriodicTask, startWorker, type WorkerContext } from '@fatturapa-hub/shared'
 import type { Config } from '../config.js'
 import { applySdiMessage } from './apply-sdi-message.js'
-import { sweepTransmissions } from './sweeper.js'
+import { RecentlyQueued, sweepTransmissions } from './sweeper.js'
 import { InvoiceTransmitter } from './transmit.js'
 
 export function transmitterFor(context: Pick<WorkerContext<Config>, 'config' | 'orm' | 'logger'>): InvoiceTransmitter {
@@ -31,6 +31,7 @@ export function transmitterFor(context: Pick<WorkerContext<Config>, 'config' | '
 export function transmissionWorkers(context: WorkerContext<Config>, signInvoice: JobHandler<'invoice.sign'>): RunningWorker[] {
   const { config, orm, logger, producer } = context
   const transmitter = transmitterFor(context)
+  const recentlyQueued = new RecentlyQueued(60_000)
   const common = { redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX, orm, logger }
   return [
     startWorker({
@@ -50,10 +51,13 @@ export function transmissionWorkers(context: WorkerContext<Config>, signInvoice:
     startWorker({
       ...common,
       queue: Queues.FeActiveSdiMessages,
+      // The message's sdi_message_application row (primary key: the message) is the job's own record of being done,
+      // written in the handler's transaction: a processed_job row would repeat it at two more queries a message.
+      transactional: false,
       concurrency: 8,
       handlers: {
         'sdi.message.apply': async (data, job) => {
-          const decision = await applySdiMessage(data.messageId, job)
+          const decision = await job.em.transactional((em) => applySdiMessage(data.messageId, { ...job, em }))
           job.log.info({ messageId: data.messageId, decision }, 'SDI message applied')
         },
       },
@@ -70,6 +74,7 @@ export function transmissionWorkers(context: WorkerContext<Config>, signInvoice:
           logger,
           unansweredAfterMs: 2 * config.SDI_TIMEOUT_MS + 5000,
           messageGraceMs: 10_000,
+          recentlyQueued,
         }),
     }),
   ]

@@ -27,6 +27,8 @@ interface PreparedCall {
   transmissionId: string
   fileName: string
   bytes: Buffer
+  /** The file is sent again under the name of an ambiguous attempt: SDI may already have the first copy. */
+  sameNameResend: boolean
 }
 
 const maxRetryPauseMs = 6 * 3600 * 1000
@@ -139,7 +141,7 @@ export class InvoiceTransmitter {
     invoice.fileName = fileName
     invoice.nextActionAt = null
     await em.flush()
-    return { transmissionId: transmission.id, fileName, bytes }
+    return { transmissionId: transmission.id, fileName, bytes, sameNameResend: sameNameAs !== null }
   }
 
   private async conclude(
@@ -162,20 +164,32 @@ export class InvoiceTransmitter {
       transmission.status = 'sent'
       transmission.identificativoSdI = identificativoSdI
       transmission.dataOraRicezione = answer.dataOraRicezione
+      // After an ambiguous attempt SDI may hold the first copy, and then discards this one with NS 00002: the
+      // invoice's IdentificativoSdI is whichever copy's messages come first (matched by the file name meanwhile).
+      const confirmed = !call.sameNameResend
       commandInvoice(
         em,
         invoice,
         {
           kind: 'submit',
           fileName: call.fileName,
-          identificativoSdI,
-          receivedAt: answer.dataOraRicezione,
+          ...(confirmed ? { identificativoSdI, receivedAt: answer.dataOraRicezione } : {}),
           sha256: transmission.fileSha256,
         },
-        { at: now, details: { transmitted: true, identificativoSdI, fileName: call.fileName, attempt: transmission.attempt } },
+        {
+          at: now,
+          details: {
+            ...(confirmed ? { transmitted: true } : { sameNameResend: true }),
+            identificativoSdI,
+            fileName: call.fileName,
+            attempt: transmission.attempt,
+          },
+        },
       )
-      invoice.identificativoSdI = identificativoSdI
-      invoice.transmittedAt = now
+      if (confirmed) {
+        invoice.identificativoSdI = identificativoSdI
+        invoice.transmittedAt = now
+      }
       await em.flush()
       return { kind: 'sent', fileName: call.fileName, identificativoSdI }
     }

@@ -1,7 +1,8 @@
 // Real: PostgreSQL (a database of its own) and Redis. The dispatcher of invoice events: feed positions in commit
 // order, the changes feed, webhook deliveries, domain events and e-mails on the queues, and crash safety.
 import { randomUUID } from 'node:crypto'
-import { createLogger, type JobProducer, Permissions, Queues } from '@fatturapa-hub/shared'
+import { createLogger, createRedis, JobProducer, Permissions, Queues } from '@fatturapa-hub/shared'
+import { testRedisPrefix } from '@fatturapa-hub/shared/testing'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { createEventDispatcher, type EventDispatcher } from '../../src/events/dispatcher.js'
 import { InvoiceEvent } from '../../src/invoices/invoice.entity.js'
@@ -265,10 +266,16 @@ describe('fe-active invoice events: dispatcher, changes feed, domain events and 
       details: { transmitted: true },
     })
 
-    // Redis "down" (or a crash) right after the commit of the positions: the pass fails, the rows keep feedSeq
+    // Redis down (a real producer on a closed port), or a crash, right after the commit of the positions: the pass fails, the rows keep feedSeq
     // without dispatchedAt; the feed already lists them, in order.
-    const broken = { enqueue: async () => Promise.reject(new Error('redis down')) } as unknown as JobProducer
-    await expect(createEventDispatcher({ orm: test.running.orm, producer: broken, logger }).runOnce()).rejects.toThrow('redis down')
+    const broken = new JobProducer(createRedis('redis://127.0.0.1:1', 'producer'), testRedisPrefix(), logger)
+    try {
+      await expect(createEventDispatcher({ orm: test.running.orm, producer: broken, logger }).runOnce()).rejects.toMatchObject({
+        statusCode: 503,
+      })
+    } finally {
+      await broken.close()
+    }
     const stuck = await test.running.orm.em.fork().find(InvoiceEvent, { id: { $in: [first, second] } }, { orderBy: { feedSeq: 'asc' } })
     expect(stuck.map((event) => [event.id, event.feedSeq !== null, event.dispatchedAt])).toEqual([
       [first, true, null],

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { buildSdiMessage, type SdiMessage, signCades } from '@fatturapa-hub/fatturapa'
 import { storeInboundMessage } from '@fatturapa-hub/sdi-channel'
-import { type JobContext, Permissions } from '@fatturapa-hub/shared'
+import { Permissions } from '@fatturapa-hub/shared'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { domainEventKinds } from '../../src/events/dispatcher.js'
 import { Invoice, InvoiceEvent } from '../../src/invoices/invoice.entity.js'
@@ -340,10 +340,7 @@ describe('fe-active imports: invoices transmitted elsewhere, for preservation', 
       file: rc,
       requestId: 'sdi-later',
     })
-    const job = { opts: { attempts: 5 }, attemptsMade: 0 } as unknown as JobContext['job']
-    const decision = await test.running.orm.em
-      .fork()
-      .transactional((em) => applySdiMessage(stored.message.id, { em, log: test.logger, job }))
+    const decision = await test.running.orm.em.fork().transactional((em) => applySdiMessage(stored.message.id, { em, log: test.logger }))
     expect(decision).toBe('applied')
     const after = (await get(reader, `/invoices/${id}`)).json()
     expect(after).toMatchObject({ state: 'CONSEGNATA', sdi: { deliveredAt: T1 } })

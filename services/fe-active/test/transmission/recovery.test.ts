@@ -2,16 +2,16 @@
 // port nobody listens on (refused: nothing reached SDI), a server that takes the request and never answers
 // (ambiguous), a crash left-over `sending` row, SDI messages that overtake the answer or reconcile an ambiguous call.
 import { randomUUID } from 'node:crypto'
+import http from 'node:http'
 import net, { type AddressInfo } from 'node:net'
 import { buildSdiMessage } from '@fatturapa-hub/fatturapa'
 import { SdiClient, SdiInboundMessage } from '@fatturapa-hub/sdi-channel'
-import { type JobContext, Permissions } from '@fatturapa-hub/shared'
+import { Permissions } from '@fatturapa-hub/shared'
 import type { TestService } from '@fatturapa-hub/shared/testing'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import type { Job } from 'bullmq'
 import type { Config } from '../../src/config.js'
-import { Invoice } from '../../src/invoices/invoice.entity.js'
-import { applySdiMessage, SdiMessageDeferredError } from '../../src/transmission/apply-sdi-message.js'
+import { Invoice, InvoiceEvent } from '../../src/invoices/invoice.entity.js'
+import { applySdiMessage, maxSendingWaitMs, SdiMessageDeferredError } from '../../src/transmission/apply-sdi-message.js'
 import { SdiMessageApplication, SdiTransmission } from '../../src/transmission/transmission.entity.js'
 import { InvoiceTransmitter } from '../../src/transmission/transmit.js'
 import { type FeActiveTest, startFeActiveTest } from '../support/fe-active-test.js'
@@ -49,7 +49,7 @@ const reload = (id: string) => running.orm.em.fork().findOneOrFail(Invoice, { id
 const transmissions = (invoiceId: string) => running.orm.em.fork().find(SdiTransmission, { invoiceId }, { orderBy: { attempt: 'asc' } })
 
 /** Stores an SDI message about a file as the TrasmissioneFatture endpoint would, and applies it as the job does. */
-async function deliver(message: Parameters<typeof buildSdiMessage>[0], options: { attemptsMade?: number } = {}) {
+async function deliver(message: Parameters<typeof buildSdiMessage>[0], options: { receivedAt?: Date } = {}) {
   const id = randomUUID()
   const file = Buffer.from(buildSdiMessage(message), 'utf8')
   await running.orm.em.fork().insert(SdiInboundMessage, {
@@ -66,11 +66,10 @@ async function deliver(message: Parameters<typeof buildSdiMessage>[0], options: 
     messageName: null,
     messageVocabulary: null,
     parseError: null,
-    receivedAt: new Date(),
+    receivedAt: options.receivedAt ?? new Date(),
     requestId: 'test',
   })
-  const job = { attemptsMade: options.attemptsMade ?? 0, opts: { attempts: 20 } } as unknown as Job
-  return running.orm.em.fork().transactional((em) => applySdiMessage(id, { em, log: logger, job } as unknown as JobContext))
+  return running.orm.em.fork().transactional((em) => applySdiMessage(id, { em, log: logger }))
 }
 
 const rc = (identificativoSdI: string, fileName: string) =>
@@ -83,6 +82,19 @@ const rc = (identificativoSdI: string, fileName: string) =>
     DataOraRicezione: '2026-12-01T10:00:00.000+01:00',
     DataOraConsegna: '2026-12-01T10:05:00.000+01:00',
     Destinatario: { Codice: 'ABC1234' },
+    MessageId: String(100000 + counter++),
+  }) as Parameters<typeof buildSdiMessage>[0]
+
+/** SDI's NS for a file name it already has (00002). */
+const duplicateNameRefusal = (identificativoSdI: string, fileName: string) =>
+  ({
+    vocabulary: 'B2B',
+    type: 'RicevutaScarto',
+    IdentificativoSdI: identificativoSdI,
+    NomeFile: fileName,
+    Hash: '0'.repeat(64),
+    DataOraRicezione: '2026-12-01T10:00:00.000+01:00',
+    ListaErrori: [{ Codice: '00002', Descrizione: 'Nome file duplicato', Suggerimento: 'Cambiare il progressivo' }],
     MessageId: String(100000 + counter++),
   }) as Parameters<typeof buildSdiMessage>[0]
 
@@ -105,6 +117,22 @@ afterAll(async () => {
   await new Promise((resolve) => silent?.close(resolve))
   await test?.close()
 })
+
+/** An SdIRiceviFile endpoint that answers every call with this response body (plain SOAP 1.1). */
+async function soapServer(responseBody: string): Promise<{ url: string; close(): Promise<void> }> {
+  const server = http.createServer((request, response) => {
+    request.resume()
+    request.on('end', () => {
+      response.writeHead(200, { 'content-type': 'text/xml; charset=utf-8' })
+      response.end(
+        `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body>${responseBody}</soapenv:Body></soapenv:Envelope>`,
+      )
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return { url: `http://127.0.0.1:${port}/SdIRiceviFile`, close: () => new Promise((resolve) => server.close(() => resolve())) }
+}
 
 async function closedPort(): Promise<number> {
   const server = net.createServer()
@@ -162,23 +190,42 @@ describe('transmission failures', () => {
 
     // SDI had the first copy: its NS 00002 for the resend is ignored, its RC for the first copy reconciles.
     const fileName = rows[0]?.fileName as string
-    const ns = await deliver({
-      vocabulary: 'B2B',
-      type: 'RicevutaScarto',
-      IdentificativoSdI: '7002',
-      NomeFile: fileName,
-      Hash: '0'.repeat(64),
-      DataOraRicezione: '2026-12-01T10:00:00.000+01:00',
-      ListaErrori: [{ Codice: '00002', Descrizione: 'Nome file duplicato', Suggerimento: 'Cambiare il progressivo' }],
-      MessageId: '7002001',
-    } as Parameters<typeof buildSdiMessage>[0])
-    expect(ns).toBe('ignored')
+    expect(await deliver(duplicateNameRefusal('7002', fileName))).toBe('ignored')
     expect((await reload(id)).state).toBe('ERRORE_IN_INVIO')
     expect(await deliver(rc('7001', fileName))).toBe('applied')
     const delivered = await reload(id)
     expect(delivered.state).toBe('CONSEGNATA')
     expect(delivered.identificativoSdI).toBe('7001')
     expect(delivered.nextActionAt).toBeNull()
+  })
+
+  it('a resend under the same name that SDI answers: the late messages of the first copy still decide', async () => {
+    const id = await submit()
+    const { port } = silent.address() as AddressInfo
+    expect(await transmitterTo(`http://127.0.0.1:${port}/SdIRiceviFile`).transmit(id, 1)).toMatchObject({ kind: 'ambiguous' })
+    await running.orm.em.fork().nativeUpdate(Invoice, { id }, { nextActionAt: new Date(Date.now() - 1) })
+    // SDI takes the resend (an IdentificativoSdI of its own) and will discard it with NS 00002: it had the first copy.
+    const answering = await soapServer(
+      `<ns:rispostaSdIRiceviFile xmlns:ns="http://www.fatturapa.gov.it/sdi/ws/trasmissione/v1.0/types"><IdentificativoSdI>7102</IdentificativoSdI><DataOraRicezione>2026-12-01T11:00:00.000+01:00</DataOraRicezione></ns:rispostaSdIRiceviFile>`,
+    )
+    try {
+      expect(await transmitterTo(answering.url).transmit(id, 2)).toMatchObject({ kind: 'sent', identificativoSdI: '7102' })
+    } finally {
+      await answering.close()
+    }
+    const resent = await reload(id)
+    expect(resent.state).toBe('INVIATA')
+    // Not known yet which copy SDI keeps: no IdentificativoSdI on the invoice, no "transmitted" fact published.
+    expect(resent.identificativoSdI).toBeNull()
+    const fileName = resent.fileName as string
+    expect(await deliver(rc('7101', fileName))).toBe('applied')
+    const delivered = await reload(id)
+    expect(delivered.state).toBe('CONSEGNATA')
+    expect(delivered.identificativoSdI).toBe('7101')
+    const events = await running.orm.em.fork().find(InvoiceEvent, { invoiceId: id }, { orderBy: { at: 'asc', id: 'asc' } })
+    expect(events.filter((event) => event.details.transmitted === true).map((event) => event.kind)).toEqual(['notification.RC'])
+    expect(await deliver(duplicateNameRefusal('7102', fileName))).toBe('ignored')
+    expect((await reload(id)).state).toBe('CONSEGNATA')
   })
 
   it('a crash during the call: the sending row is declared unanswered, and SDI messages wait for it', async () => {
@@ -210,11 +257,16 @@ describe('transmission failures', () => {
     expect(deletion.statusCode).toBe(409)
     // An RC that overtakes the answer waits (the job is retried) …
     const applied = await running.orm.em.fork().count(SdiMessageApplication, {})
-    await expect(deliver(rc('8001', fileName))).rejects.toBeInstanceOf(SdiMessageDeferredError)
+    // … a short pause at a time, not the growing backoff of failures, whose pauses could outlast the
+    // reconciliation wait and have the file sent again.
+    await expect(deliver(rc('8001', fileName))).rejects.toMatchObject({ name: 'SdiMessageDeferredError', delayMs: 500 })
+    const waitedLong = new Date(Date.now() - 3600_000)
+    await expect(deliver(rc('8002', fileName), { receivedAt: waitedLong })).rejects.toMatchObject({ delayMs: 5000 })
+    await expect(deliver(rc('8002', fileName))).rejects.toBeInstanceOf(SdiMessageDeferredError)
     expect(await running.orm.em.fork().count(SdiMessageApplication, {})).toBe(applied)
     expect((await reload(id)).state).toBe('DA_INVIARE')
-    // On its last attempt the job records the message as an anomaly instead of failing forever.
-    expect(await deliver(rc('8003', fileName), { attemptsMade: 19 })).toBe('anomaly')
+    // A call still open a day after the message: the message is recorded as an anomaly instead of waiting forever.
+    expect(await deliver(rc('8003', fileName), { receivedAt: new Date(Date.now() - maxSendingWaitMs - 1000) })).toBe('anomaly')
 
     // … until the sweeper declares the call unanswered; then the RC reconciles it.
     const transmitter = transmitterTo('http://127.0.0.1:9/SdIRiceviFile')

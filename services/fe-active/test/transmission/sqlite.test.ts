@@ -9,7 +9,7 @@ import { SdiClient } from '@fatturapa-hub/sdi-channel'
 import { Permissions } from '@fatturapa-hub/shared'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { Invoice } from '../../src/invoices/invoice.entity.js'
-import { sweepTransmissions } from '../../src/transmission/sweeper.js'
+import { RecentlyQueued, sweepTransmissions } from '../../src/transmission/sweeper.js'
 import { SdiTransmission } from '../../src/transmission/transmission.entity.js'
 import { InvoiceTransmitter } from '../../src/transmission/transmit.js'
 import { type FeActiveTest, startFeActiveTest } from '../support/fe-active-test.js'
@@ -63,20 +63,28 @@ describe('fe-active transmission on SQLite', () => {
     expect(names).toEqual(['IT01234567890_00001.xml', 'IT01234567890_00002.xml'])
 
     await new Promise((resolve) => setTimeout(resolve, 150))
-    const swept = await sweepTransmissions({
-      orm: test.running.orm,
-      // The real queue (nothing consumes it here): the sweeper's jobs are what it reports.
-      producer: test.running.producer,
-      transmitter,
-      logger: test.logger,
-      unansweredAfterMs: 60_000,
-      messageGraceMs: 0,
-    })
-    expect(swept).toMatchObject({ transmissionsQueued: 2, unanswered: 0, messagesQueued: 0 })
+    const recentlyQueued = new RecentlyQueued(60_000)
+    const sweep = () =>
+      sweepTransmissions({
+        orm: test.running.orm,
+        // The real queue (nothing consumes it here): the sweeper's jobs are what it reports.
+        producer: test.running.producer,
+        transmitter,
+        logger: test.logger,
+        unansweredAfterMs: 60_000,
+        messageGraceMs: 0,
+        recentlyQueued,
+      })
+    expect(await sweep()).toMatchObject({ transmissionsQueued: 2, unanswered: 0, messagesQueued: 0 })
+    // Their jobs wait in the queue: the next passes do not queue them again.
+    expect(await sweep()).toMatchObject({ transmissionsQueued: 0 })
     const invoice = await test.running.orm.em.fork().findOneOrFail(Invoice, { id: ids[0] as string })
     expect(invoice.state).toBe('ERRORE_IN_INVIO')
     expect(await transmitter.transmit(invoice.id, 2)).toMatchObject({ kind: 'refused' })
     const again = await test.running.orm.em.fork().find(SdiTransmission, { invoiceId: invoice.id }, { orderBy: { attempt: 'asc' } })
     expect(again.map((row) => row.fileName)).toEqual(['IT01234567890_00001.xml', 'IT01234567890_00003.xml'])
+    // Its next attempt is a new job; the other invoice's attempt 2 is still the one queued before.
+    await new Promise((resolve) => setTimeout(resolve, 250))
+    expect(await sweep()).toMatchObject({ transmissionsQueued: 1 })
   })
 })
