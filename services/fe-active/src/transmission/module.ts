@@ -74,6 +74,7 @@ export function transmissionWorkers(context: WorkerContext<Config>, signInvoice:
           logger,
           unansweredAfterMs: 2 * config.SDI_TIMEOUT_MS + 5000,
           messageGraceMs: 10_000,
+          transmissionGraceMs: 10_000,
           recentlyQueued,
         }),
     }),

@@ -15,6 +15,8 @@ export interface SweepOptions {
   unansweredAfterMs: number
   /** SDI messages are left to their own job this long before the sweeper queues them again. */
   messageGraceMs: number
+  /** Likewise invoices that became DA INVIARE (their job was queued after the commit); retries are due at once. Default 0. */
+  transmissionGraceMs?: number
   batchSize?: number
   /** What this process queued lately (see RecentlyQueued); without it every pass queues every due item again. */
   recentlyQueued?: RecentlyQueued
@@ -91,7 +93,12 @@ export async function sweepTransmissions(options: SweepOptions): Promise<SweepRe
 
   const due = await em.find(
     Invoice,
-    { nextActionAt: { $lte: new Date(now) }, state: { $in: [InvoiceState.DaInviare, InvoiceState.ErroreInInvio] } },
+    {
+      $or: [
+        { state: InvoiceState.DaInviare, nextActionAt: { $lte: new Date(now - (options.transmissionGraceMs ?? 0)) } },
+        { state: InvoiceState.ErroreInInvio, nextActionAt: { $lte: new Date(now) } },
+      ],
+    },
     { fields: ['id', 'transmissionAttempts'], orderBy: { nextActionAt: 'asc' }, limit },
   )
   for (const invoice of due) {
