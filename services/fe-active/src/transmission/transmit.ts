@@ -29,6 +29,8 @@ interface PreparedCall {
   bytes: Buffer
   /** The file is sent again under the name of an ambiguous attempt: SDI may already have the first copy. */
   sameNameResend: boolean
+  attempt: number
+  fileSha256: string
 }
 
 const maxRetryPauseMs = 6 * 3600 * 1000
@@ -141,7 +143,14 @@ export class InvoiceTransmitter {
     invoice.fileName = fileName
     invoice.nextActionAt = null
     await em.flush()
-    return { transmissionId: transmission.id, fileName, bytes, sameNameResend: sameNameAs !== null }
+    return {
+      transmissionId: transmission.id,
+      fileName,
+      bytes,
+      sameNameResend: sameNameAs !== null,
+      attempt: transmission.attempt,
+      fileSha256: transmission.fileSha256,
+    }
   }
 
   private async conclude(
@@ -150,20 +159,28 @@ export class InvoiceTransmitter {
     call: PreparedCall,
     answer: { ok: true; identificativoSdI: string; dataOraRicezione: string } | { ok: false; error: SdiClientError },
   ): Promise<TransmitOutcome> {
-    const invoice = await em.findOneOrFail(Invoice, { id: invoiceId })
-    const transmission = await em.findOneOrFail(SdiTransmission, { id: call.transmissionId })
     const now = new Date()
-    if (transmission.status !== 'sending') {
-      // The sweeper gave up waiting for this call (it outlived twice the SDI timeout): its notifications decide.
-      this.log.warn({ invoiceId, fileName: call.fileName, status: transmission.status }, 'late answer of SDI ignored')
-      return { kind: 'skipped', reason: `transmission already ${transmission.status}` }
+    const outcome: Partial<SdiTransmission> = answer.ok
+      ? {
+          status: 'sent',
+          identificativoSdI: canonicalIdentificativoSdI(answer.identificativoSdI),
+          dataOraRicezione: answer.dataOraRicezione,
+        }
+      : {
+          status: answer.error.ambiguous ? 'ambiguous' : 'refused',
+          errorCode: answer.error.errore ?? answer.error.code,
+          errorMessage: answer.error.message.slice(0, 2000),
+        }
+    // Only a row still `sending`: the sweeper may have given up waiting for this call (it outlived twice the SDI
+    // timeout), and then SDI's notifications decide, not this late answer.
+    const updated = await em.nativeUpdate(SdiTransmission, { id: call.transmissionId, status: 'sending' }, { ...outcome, finishedAt: now })
+    if (updated === 0) {
+      this.log.warn({ invoiceId, fileName: call.fileName }, 'late answer of SDI ignored')
+      return { kind: 'skipped', reason: 'transmission no longer in progress' }
     }
-    transmission.finishedAt = now
+    const invoice = await em.findOneOrFail(Invoice, { id: invoiceId })
     if (answer.ok) {
-      const identificativoSdI = canonicalIdentificativoSdI(answer.identificativoSdI)
-      transmission.status = 'sent'
-      transmission.identificativoSdI = identificativoSdI
-      transmission.dataOraRicezione = answer.dataOraRicezione
+      const identificativoSdI = outcome.identificativoSdI as string
       // After an ambiguous attempt SDI may hold the first copy, and then discards this one with NS 00002: the
       // invoice's IdentificativoSdI is whichever copy's messages come first (matched by the file name meanwhile).
       const confirmed = !call.sameNameResend
@@ -174,7 +191,7 @@ export class InvoiceTransmitter {
           kind: 'submit',
           fileName: call.fileName,
           ...(confirmed ? { identificativoSdI, receivedAt: answer.dataOraRicezione } : {}),
-          sha256: transmission.fileSha256,
+          sha256: call.fileSha256,
         },
         {
           at: now,
@@ -182,7 +199,7 @@ export class InvoiceTransmitter {
             ...(confirmed ? { transmitted: true } : { sameNameResend: true }),
             identificativoSdI,
             fileName: call.fileName,
-            attempt: transmission.attempt,
+            attempt: call.attempt,
           },
         },
       )
@@ -194,26 +211,22 @@ export class InvoiceTransmitter {
       return { kind: 'sent', fileName: call.fileName, identificativoSdI }
     }
 
-    const { error } = answer
-    const kind = transportErrorKind(error)
-    transmission.status = error.ambiguous ? 'ambiguous' : 'refused'
-    transmission.errorCode = error.errore ?? error.code
-    transmission.errorMessage = error.message.slice(0, 2000)
+    const failure = answer.error
     commandInvoice(
       em,
       invoice,
-      { kind: 'transport-error', error: kind, fileName: call.fileName, message: error.message.slice(0, 500) },
-      { at: now, details: { code: transmission.errorCode, attempt: transmission.attempt, ambiguous: error.ambiguous } },
+      { kind: 'transport-error', error: transportErrorKind(failure), fileName: call.fileName, message: failure.message.slice(0, 500) },
+      { at: now, details: { code: outcome.errorCode, attempt: call.attempt, ambiguous: failure.ambiguous } },
     )
-    if (error.ambiguous) {
+    if (failure.ambiguous) {
       invoice.nextActionAt = new Date(now.getTime() + this.policy.reconcileWaitMs)
       await em.flush()
       return { kind: 'ambiguous', fileName: call.fileName, reconcileAt: invoice.nextActionAt }
     }
-    const automatic = error.retryable && invoice.transmissionAttempts < this.policy.maxAttempts
+    const automatic = failure.retryable && invoice.transmissionAttempts < this.policy.maxAttempts
     invoice.nextActionAt = automatic ? new Date(now.getTime() + retryPauseMs(this.policy, invoice.transmissionAttempts)) : null
     await em.flush()
-    return { kind: 'refused', fileName: call.fileName, error: kind, retryAt: invoice.nextActionAt }
+    return { kind: 'refused', fileName: call.fileName, error: transportErrorKind(failure), retryAt: invoice.nextActionAt }
   }
 
   /**

@@ -118,11 +118,15 @@ afterAll(async () => {
   await test?.close()
 })
 
-/** An SdIRiceviFile endpoint that answers every call with this response body (plain SOAP 1.1). */
-async function soapServer(responseBody: string): Promise<{ url: string; close(): Promise<void> }> {
+/** An SdIRiceviFile endpoint that answers every call with this response body (plain SOAP 1.1), once `answer` settles. */
+async function soapServer(
+  responseBody: string,
+  answer: Promise<void> = Promise.resolve(),
+): Promise<{ url: string; close(): Promise<void> }> {
   const server = http.createServer((request, response) => {
     request.resume()
-    request.on('end', () => {
+    request.on('end', async () => {
+      await answer
       response.writeHead(200, { 'content-type': 'text/xml; charset=utf-8' })
       response.end(
         `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body>${responseBody}</soapenv:Body></soapenv:Envelope>`,
@@ -226,6 +230,42 @@ describe('transmission failures', () => {
     expect(events.filter((event) => event.details.transmitted === true).map((event) => event.kind)).toEqual(['notification.RC'])
     expect(await deliver(duplicateNameRefusal('7102', fileName))).toBe('ignored')
     expect((await reload(id)).state).toBe('CONSEGNATA')
+  })
+
+  it('an answer that arrives after the sweeper gave up on the call changes nothing: SDI messages decide', async () => {
+    const id = await submit()
+    let release: () => void = () => {}
+    const released = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    const slow = await soapServer(
+      `<ns:rispostaSdIRiceviFile xmlns:ns="http://www.fatturapa.gov.it/sdi/ws/trasmissione/v1.0/types"><IdentificativoSdI>7201</IdentificativoSdI><DataOraRicezione>2026-12-01T12:00:00.000+01:00</DataOraRicezione></ns:rispostaSdIRiceviFile>`,
+      released,
+    )
+    try {
+      const transmitter = new InvoiceTransmitter(
+        running.orm,
+        async () => new SdiClient({ riceviFileUrl: slow.url, riceviNotificaUrl: slow.url, timeoutMs: 10_000 }),
+        policy,
+        logger,
+      )
+      const call = transmitter.transmit(id, 1)
+      let sending: SdiTransmission | undefined
+      for (let wait = 0; wait < 100 && sending === undefined; wait++) {
+        sending = (await transmissions(id)).find((row) => row.status === 'sending')
+        if (sending === undefined) await new Promise((resolve) => setTimeout(resolve, 20))
+      }
+      expect(await transmitter.declareUnanswered(sending?.id as string)).toBe(true)
+      release()
+      expect(await call).toMatchObject({ kind: 'skipped' })
+    } finally {
+      release()
+      await slow.close()
+    }
+    const invoice = await reload(id)
+    expect(invoice.state).toBe('ERRORE_IN_INVIO')
+    expect(invoice.identificativoSdI).toBeNull()
+    expect((await transmissions(id)).map((row) => [row.status, row.identificativoSdI])).toEqual([['ambiguous', null]])
   })
 
   it('a crash during the call: the sending row is declared unanswered, and SDI messages wait for it', async () => {
