@@ -87,14 +87,13 @@ export function readInboundMessage(
 /**
  * Stores a delivery, committed when the promise resolves, so that the caller answers SDI only afterwards.
  * Idempotent on (operation, IdentificativoSdI, file name): a redelivery (SDI retries when it saw no answer)
- * writes nothing and returns the stored row, also when two copies arrive at once.
+ * writes nothing and returns the stored row, also when two copies arrive at once. Call it outside a transaction:
+ * on PostgreSQL the refused insert of a redelivery would abort the caller's.
  */
 export async function storeInboundMessage(em: EntityManager, delivery: InboundDelivery): Promise<StoredDelivery> {
   const fileSha256 = sha256Hex(delivery.file)
   const key = { operation: delivery.operation, identificativoSdI: delivery.identificativoSdI, fileName: delivery.fileName }
-  const existing = await em.findOne(SdiInboundMessageEntity, key, { populate: ['file'] })
-  if (existing) return { message: existing, redelivery: true, sameContent: existing.fileSha256 === fileSha256 }
-
+  // The insert itself detects a redelivery (unique key): redeliveries are rare, a lookup before every insert is not.
   const read =
     delivery.metadata === undefined
       ? readInboundMessage(delivery.operation, delivery.file, delivery.identificativoSdI)
@@ -118,7 +117,7 @@ export async function storeInboundMessage(em: EntityManager, delivery: InboundDe
     return { message, redelivery: false, sameContent: true }
   } catch (error) {
     if (!(error instanceof UniqueConstraintViolationException)) throw error
-    // A concurrent copy of the same delivery won the insert.
+    // Stored before, or a concurrent copy of the same delivery won the insert.
     const winner = await em.fork().findOneOrFail(SdiInboundMessageEntity, key, { populate: ['file'] })
     return { message: winner, redelivery: true, sameContent: winner.fileSha256 === fileSha256 }
   }
