@@ -99,7 +99,27 @@ export function signXades(xml: string | Uint8Array, signer: XadesSigner): string
   return skeleton.splice(signatureXml({ ...parts, documentDigest, propertiesDigest, value }))
 }
 
-function loadSigner(signer: XadesSigner): { certificate: X509Certificate; key: KeyObject } {
+interface LoadedSigner {
+  certificate: X509Certificate
+  key: KeyObject
+}
+
+// Parsing the PEMs and checking that key and certificate match cost more than the signature itself; a signer
+// (SDI, a studio) signs many documents with one pair. A few pairs are kept, keyed by a hash of both PEMs.
+const loadedSigners = new Map<string, LoadedSigner>()
+const maxLoadedSigners = 8
+
+function loadSigner(signer: XadesSigner): LoadedSigner {
+  const cacheKey = createHash('sha256').update(signer.certificatePem).update('\0').update(signer.privateKeyPem).digest('hex')
+  const cached = loadedSigners.get(cacheKey)
+  if (cached) return cached
+  const loaded = readSigner(signer)
+  if (loadedSigners.size >= maxLoadedSigners) loadedSigners.delete(loadedSigners.keys().next().value as string)
+  loadedSigners.set(cacheKey, loaded)
+  return loaded
+}
+
+function readSigner(signer: XadesSigner): LoadedSigner {
   let certificate: X509Certificate
   let key: KeyObject
   try {

@@ -379,6 +379,29 @@ describe('verifyXades digests URI="" over the whole document (XML-DSig 1.1 §4.4
   )
 })
 
+describe('signXades with several signers in one process', () => {
+  it('signs with the pair it is given, whichever pairs signed before, and refuses a mismatched pair every time', async () => {
+    const message = buildSdiMessage(minimalMessages[0] as SdiMessage)
+    const second = selfSigned('Second signer', otherKeyPem)
+    // Within the validity of the certificate just made, as in beforeAll.
+    const signingTime = new Date(Math.ceil(Date.now() / 1000) * 1000 + 1000)
+    const certificateOf = (signed: string) => /<ds:X509Certificate>([^<]+)</.exec(signed)?.[1]
+    const der = (pem: string) => new X509Certificate(pem).raw.toString('base64')
+    for (const current of [signer, second, signer, second]) {
+      const signed = signXades(message, { certificatePem: current.certificatePem, privateKeyPem: current.privateKeyPem, signingTime })
+      expect(certificateOf(signed)).toBe(der(current.certificatePem))
+      expect(await verifyXades(signed)).toMatchObject({ valid: true })
+      expect(() =>
+        signXades(message, {
+          certificatePem: current.certificatePem,
+          privateKeyPem: otherKeyPem === current.privateKeyPem ? signer.privateKeyPem : otherKeyPem,
+          signingTime,
+        }),
+      ).toThrow(/does not belong/)
+    }
+  })
+})
+
 describe('signXades refuses unusable input with SigningInputError', () => {
   const message = buildSdiMessage(minimalMessages[0] as SdiMessage)
   const refuses = (run: () => unknown, pattern: RegExp) => {
