@@ -3,11 +3,13 @@ import type { Agent } from 'node:http'
 import { parseSdiMessage, type ScartoEsitoCommittente } from '@fatturapa-hub/fatturapa'
 import {
   buildSoapRequest,
-  callSoap,
   type ErroreInvio,
   type EsitoNotifica,
+  type RequestOf,
+  type SoapEnvelope,
   SoapError,
   SoapFaultError,
+  sendSoapRequest,
   type TlsOptions,
 } from '@fatturapa-hub/sdicoop'
 
@@ -153,16 +155,17 @@ export class SdiClient {
   private async call<O extends 'SdIRiceviFile.RiceviFile' | 'SdIRiceviNotifica.NotificaEsito'>(
     url: string,
     operation: O,
-    body: Parameters<typeof callSoap<O>>[2],
+    body: RequestOf<O>,
   ) {
+    let envelope: SoapEnvelope
     try {
-      // Built once beforehand so that a request we cannot send is told apart from an unreadable answer.
-      buildSoapRequest(operation, body)
+      // Built before the call so that a request we cannot send is told apart from an unreadable answer.
+      envelope = buildSoapRequest(operation, body)
     } catch (error) {
       throw new SdiClientError('SDI_REQUEST_INVALID', `${operation}: ${(error as Error).message}`, { cause: error })
     }
     try {
-      return await callSoap(url, operation, body, {
+      return await sendSoapRequest(url, operation, envelope, {
         timeoutMs: this.options.timeoutMs,
         ...(this.options.tls ? { tls: this.options.tls } : {}),
         ...(this.options.mtom ? { mtom: true } : {}),

@@ -1,7 +1,7 @@
 import http from 'node:http'
 import https from 'node:https'
 import type { Socket } from 'node:net'
-import { buildSoapRequest } from './envelope.js'
+import { buildSoapRequest, type SoapEnvelope } from './envelope.js'
 import { SoapError, SoapFaultError } from './errors.js'
 import { soapXmlOfHttpBody } from './http.js'
 import { encodeMtom } from './mtom.js'
@@ -47,7 +47,17 @@ export async function callSoap<O extends OperationId>(
   body: RequestOf<O>,
   options: CallSoapOptions = {},
 ): Promise<ResponseOf<O>> {
-  const envelope = buildSoapRequest(operation, body)
+  return sendSoapRequest(url, operation, buildSoapRequest(operation, body), options)
+}
+
+/** `callSoap` with a request already built by `buildSoapRequest(operation, …)` (built and checked once). */
+export async function sendSoapRequest<O extends OperationId>(
+  url: string | URL,
+  operation: O,
+  envelope: SoapEnvelope,
+  options: CallSoapOptions = {},
+): Promise<ResponseOf<O>> {
+  if (envelope.operation !== operation) throw new TypeError(`the envelope is a ${envelope.operation} request, not ${operation}`)
   const payload = options.mtom ? encodeMtom(envelope.xml) : { contentType: envelope.contentType, body: Buffer.from(envelope.xml, 'utf8') }
   const maxBytes = options.maxResponseBytes ?? defaultMaxSoapBytes
   const answer = await post(new URL(url), payload.contentType, payload.body, envelope.soapActionHeader, maxBytes, options)

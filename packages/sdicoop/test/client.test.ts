@@ -12,6 +12,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import {
   buildSoapFault,
+  buildSoapRequest,
   buildSoapResponse,
   callSoap,
   encodeMtom,
@@ -20,6 +21,7 @@ import {
   SoapError,
   SoapFaultError,
   type SoapMessage,
+  sendSoapRequest,
   soapFaultFromError,
   soapFaultHttpStatus,
 } from '../src/index.js'
@@ -238,6 +240,16 @@ describe('callSoap over node:http', () => {
     expect(request.soapAction).toBe('"http://www.fatturapa.it/SdIRiceviFile/RiceviFile"')
     expect(request.contentType).toBe('text/xml; charset=utf-8')
     expect(request.message).toEqual({ kind: 'request', operation: 'SdIRiceviFile.RiceviFile', body: file })
+  })
+
+  it('sends a request built beforehand as it is, and refuses one built for another operation', async () => {
+    const envelope = buildSoapRequest('SdIRiceviFile.RiceviFile', file)
+    const answer = await sendSoapRequest(`${httpUrl}/ricevi_file`, 'SdIRiceviFile.RiceviFile', envelope, { timeoutMs: 10_000 })
+    expect(answer).toEqual({ IdentificativoSdI: '987654321', DataOraRicezione: '2026-11-03T10:15:30.000+01:00' })
+    expect(received.at(-1)?.message).toEqual({ kind: 'request', operation: 'SdIRiceviFile.RiceviFile', body: file })
+    const sent = received.length
+    await expect(sendSoapRequest(`${httpUrl}/notifica`, 'SdIRiceviNotifica.NotificaEsito', envelope)).rejects.toThrow(TypeError)
+    expect(received).toHaveLength(sent)
   })
 
   it('sends MTOM when asked, and reads an ES00 answer with its SE file', async () => {
