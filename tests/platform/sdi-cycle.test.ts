@@ -2,7 +2,6 @@
 // SDI endpoints served on their plain ports as in embedded mode) and the real SDI simulator, listening, seeded,
 // signing with a key made for this run, and wired to the platform from configuration as `pnpm sdi-sim` is.
 // The platform transmits official AdE samples with SdiClient; every assertion reads the platform's stored inbox.
-import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -30,7 +29,7 @@ import {
   testRedisPrefix,
 } from '@fatturapa-hub/shared/testing'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { httpCall } from './support/sdi.js'
+import { httpCall, selfSignedIdentity } from './support/sdi.js'
 
 const samples = '/work/shared/reference/fatturapa/samples'
 const logger = createLogger({ name: 'sdi-cycle-test', level: 'silent' })
@@ -67,29 +66,7 @@ const urlOf = (service: TestService<ServiceConfig>) => `http://127.0.0.1:${(serv
 beforeAll(async () => {
   database = await createTestDatabase()
   keyDirectory = mkdtempSync(join(tmpdir(), 'sdi-cycle-'))
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '30',
-      '-subj',
-      '/CN=SDI simulator (test)',
-      '-keyout',
-      'key.pem',
-      '-out',
-      'cert.pem',
-    ],
-    { cwd: keyDirectory, stdio: 'ignore' },
-  )
-  signing = {
-    certificatePem: readFileSync(join(keyDirectory, 'cert.pem'), 'utf8'),
-    privateKeyPem: readFileSync(join(keyDirectory, 'key.pem'), 'utf8'),
-  }
+  signing = selfSignedIdentity(keyDirectory, { subject: '/CN=SDI simulator (test)' })
   const options = { databaseUrl: database.url, logger, env: { SDI_INBOUND_PLAIN_HTTP: 'true' } }
   feActive = (await startTestService(feActiveService, {
     ...options,

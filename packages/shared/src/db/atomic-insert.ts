@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core'
 import type { EntityManager as SqlEntityManager } from '@mikro-orm/knex'
+import { usesPostgres } from './orm.js'
 
 // biome-ignore lint/suspicious/noExplicitAny: constructors of any entity class
 type EntityClass = abstract new (...args: any[]) => object
@@ -20,7 +21,7 @@ export interface EntityRows {
 export async function insertAtomically(em: EntityManager, inserts: readonly EntityRows[]): Promise<void> {
   const nonEmpty = inserts.filter((insert) => insert.rows.length > 0)
   if (nonEmpty.length === 0) return
-  if (em.getDriver().constructor.name !== 'PostgreSqlDriver') {
+  if (!usesPostgres(em.config)) {
     await em.transactional(async (tx) => {
       for (const { entity, rows } of nonEmpty) await tx.insertMany(entity, rows as never[])
     })

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { BetterSqliteDriver } from '@mikro-orm/better-sqlite'
+import type { Configuration } from '@mikro-orm/core'
 import { type EntitySchema, type LoggerNamespace, MikroORM, type Options } from '@mikro-orm/core'
 import type { AbstractSqlDriver, EntityManager } from '@mikro-orm/knex'
 import { type Migration, Migrator } from '@mikro-orm/migrations'
@@ -88,12 +89,17 @@ function sqliteOptions(target: Extract<DatabaseTarget, { kind: 'sqlite' }>, shar
   }
 }
 
+/** Whether the configuration of an ORM, an EntityManager or a migration is PostgreSQL's (else: the embedded SQLite file). */
+export function usesPostgres(config: Pick<Configuration, 'get'>): boolean {
+  return config.get('driver')?.name === PostgreSqlDriver.name
+}
+
 /**
  * Applies pending migrations. On PostgreSQL an advisory lock serialises replicas starting together;
  * the lock is per schema so services do not wait for each other.
  */
 export async function migrate(orm: Orm, schema: string): Promise<string[]> {
-  const isPostgres = orm.config.get('driver') === PostgreSqlDriver
+  const isPostgres = usesPostgres(orm.config)
   const knex = orm.em.getConnection().getKnex()
   if (!isPostgres) return (await orm.getMigrator().up()).map((migration) => migration.name)
   const connection = await knex.client.acquireConnection()

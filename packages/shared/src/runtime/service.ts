@@ -5,7 +5,15 @@ import Type, { type Static, type TObject, type TProperties } from 'typebox'
 import { authPlugin } from '../auth/plugin.js'
 import { createTokenVerifier } from '../auth/verifier.js'
 import { loadConfig, serviceConfigFields } from '../config.js'
-import { type MigrationEntry, migrate, type OpenDatabaseOptions, type Orm, openDatabase, waitForMigrations } from '../db/orm.js'
+import {
+  type MigrationEntry,
+  migrate,
+  type OpenDatabaseOptions,
+  type Orm,
+  openDatabase,
+  usesPostgres,
+  waitForMigrations,
+} from '../db/orm.js'
 import { databasePlugin } from '../db/plugin.js'
 import { type App, createApp } from '../http/app-factory.js'
 import { auditHook } from '../http/audit-hook.js'
@@ -139,7 +147,7 @@ export async function buildServiceApp<C extends ServiceConfig>(
       return {
         service: definition.name,
         version: definition.version,
-        database: options.orm.config.get('driver')?.name === 'PostgreSqlDriver' ? ('postgresql' as const) : ('sqlite' as const),
+        database: usesPostgres(options.orm.config) ? ('postgresql' as const) : ('sqlite' as const),
         migrations: { applied: applied.map((m) => m.name), pending: pending.map((m) => m.name) },
       }
     },

@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto'
-import { type JobProducer, type JobRequest, type Logger, type Orm, type PeriodicTask, startPeriodicTask } from '@fatturapa-hub/shared'
+import {
+  type JobProducer,
+  type JobRequest,
+  type Logger,
+  type Orm,
+  type PeriodicTask,
+  startPeriodicTask,
+  usesPostgres,
+} from '@fatturapa-hub/shared'
 import type { EntityManager } from '@mikro-orm/knex'
 import { ClientReplica } from '../clients/client-replica.entity.js'
 import { Invoice, InvoiceEvent } from '../invoices/invoice.entity.js'
@@ -44,7 +52,7 @@ export interface EventDispatcher {
  */
 export function createEventDispatcher(deps: EventDispatcherDeps, options: EventDispatcherOptions = {}): EventDispatcher {
   const batchSize = options.batchSize ?? 500
-  const postgres = deps.orm.config.get('driver')?.name === 'PostgreSqlDriver'
+  const postgres = usesPostgres(deps.orm.config)
   const log = deps.logger.child({ component: 'event-dispatcher' })
 
   async function assignBatch(): Promise<InvoiceEvent[]> {

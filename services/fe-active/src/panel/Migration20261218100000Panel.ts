@@ -1,4 +1,4 @@
-import { SchemaMigration } from '@fatturapa-hub/shared'
+import { SchemaMigration, usesPostgres } from '@fatturapa-hub/shared'
 import type { Knex } from '@mikro-orm/knex'
 import { importoCents } from './amounts.js'
 
@@ -11,7 +11,7 @@ import { importoCents } from './amounts.js'
  */
 export class Migration20261218100000Panel extends SchemaMigration {
   override async up(): Promise<void> {
-    const postgres = this.config.get('driver')?.name === 'PostgreSqlDriver'
+    const postgres = usesPostgres(this.config)
     // Executed in order inside the migration's transaction: the backfill reads the new column.
     await this.run((schema) =>
       schema.alterTable('invoice', (table) => {

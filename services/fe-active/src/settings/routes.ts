@@ -21,6 +21,14 @@ const SettingsValuesSchema = {
   defaultChannel: Type.Literal('sdicoop', { description: 'The SDI channel of new transmissions.' }),
 }
 
+const exampleValues: StudioSettingsValues = {
+  feAttivaEnabled: true,
+  deletionPolicy: 'default',
+  requireContractAcceptance: false,
+  notificationUserClass: 'amministratori-fattura-elettronica',
+  defaultChannel: 'sdicoop',
+}
+
 const SettingsBodySchema = Type.Object(
   {
     ...SettingsValuesSchema,
@@ -30,11 +38,7 @@ const SettingsBodySchema = Type.Object(
     additionalProperties: false,
     examples: [
       {
-        feAttivaEnabled: true,
-        deletionPolicy: 'default',
-        requireContractAcceptance: false,
-        notificationUserClass: 'amministratori-fattura-elettronica',
-        defaultChannel: 'sdicoop',
+        ...exampleValues,
         version: 3,
       },
     ],
@@ -50,11 +54,7 @@ const SettingsViewSchema = Type.Object(
   {
     examples: [
       {
-        feAttivaEnabled: true,
-        deletionPolicy: 'default',
-        requireContractAcceptance: false,
-        notificationUserClass: 'amministratori-fattura-elettronica',
-        defaultChannel: 'sdicoop',
+        ...exampleValues,
         version: 4,
         updatedAt: '2026-12-02T08:41:09.527Z',
       },
