@@ -8,11 +8,11 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-// Relative: the root package does not depend on sdi-channel.
 import { SdiClient } from '@fatturapa-hub/sdi-channel'
 import { serviceNames } from '@fatturapa-hub/shared'
 import { afterAll, describe, expect, it } from '@jest/globals'
 import { simpleParser } from 'mailparser'
+import { stopLeftoverRedis } from '../../tools/launcher/src/redis-server.js'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 
@@ -34,6 +34,25 @@ async function freePortBase(): Promise<number> {
   }
 }
 
+/** The error and fatal lines of every platform process's log (in the test's temporary data directory, gone after the run). */
+async function errorLines(dataDir: string): Promise<string[]> {
+  const logs = join(dataDir, 'logs')
+  const errors: string[] = []
+  for (const file of existsSync(logs) ? await readdir(logs) : []) {
+    for (const line of (await readFile(join(logs, file), 'utf8')).split('\n')) {
+      if (/"level":"(error|fatal)"/.test(line)) errors.push(`${file}: ${line}`)
+    }
+  }
+  return errors
+}
+
+/** The body of a response that must have this status; otherwise the failure shows the body and the services' errors. */
+async function bodyOf(response: Response, status: number, dataDir: string): Promise<unknown> {
+  const text = await response.text()
+  if (response.status === status) return JSON.parse(text)
+  throw new Error(`${response.url} answered ${response.status}, not ${status}: ${text}\n${(await errorLines(dataDir)).join('\n')}`)
+}
+
 function embeddedEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, ...extra }
   delete env.REDIS_URL
@@ -43,17 +62,21 @@ function embeddedEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 
 describe('embedded start (pnpm start)', () => {
   let child: ChildProcess | undefined
+  let startedDataDir: string | undefined
 
-  afterAll(() => {
+  afterAll(async () => {
     try {
       if (child?.pid) process.kill(-child.pid, 'SIGKILL')
     } catch {
       // the process group has already exited
     }
+    // The launcher's redis-server has a process group of its own: after a failure it outlives the launcher.
+    if (startedDataDir) await stopLeftoverRedis(join(startedDataDir, 'redis'))
   })
 
   it('reaches readiness of every service and of the wired SDI simulator from a clean directory and stops cleanly', async () => {
     const dataDir = join(await mkdtemp(join(tmpdir(), 'fph-embedded-')), 'data')
+    startedDataDir = dataDir
     const portBase = await freePortBase()
     const proc = spawn('pnpm', ['start'], {
       cwd: root,
@@ -102,8 +125,7 @@ describe('embedded start (pnpm start)', () => {
         company: { denominazione: 'Demo S.r.l.', partitaIva: '01234567897' },
       }),
     })
-    expect(provisioned.status).toBe(201)
-    expect(await provisioned.json()).toMatchObject({ users: { admin: 'ADM@demo' }, credentialsEmailSent: true })
+    expect(await bodyOf(provisioned, 201, dataDir)).toMatchObject({ users: { admin: 'ADM@demo' }, credentialsEmailSent: true })
     const [mailFile] = await readdir(join(dataDir, 'mail'))
     const eml = await readFile(join(dataDir, 'mail', mailFile as string), 'utf8')
     expect(eml).toContain('To: demo@studio.example')
@@ -115,19 +137,16 @@ describe('embedded start (pnpm start)', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username: 'ADM@demo', password }),
     })
-    expect(signIn.status).toBe(200)
-    const session = (await signIn.json()) as { accessToken: string; mustChangePassword: boolean }
+    const session = (await bodyOf(signIn, 200, dataDir)) as { accessToken: string; mustChangePassword: boolean }
     expect(session.mustChangePassword).toBe(true)
     const changed = await fetch(`${gateway}/api/auth/sessions/password`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${session.accessToken}` },
       body: JSON.stringify({ currentPassword: password, newPassword: 'Demo.2026abc' }),
     })
-    expect(changed.status).toBe(200)
-    const { accessToken } = (await changed.json()) as { accessToken: string }
+    const { accessToken } = (await bodyOf(changed, 200, dataDir)) as { accessToken: string }
     const users = await fetch(`${gateway}/api/auth/users`, { headers: { authorization: `Bearer ${accessToken}` } })
-    expect(users.status).toBe(200)
-    expect(((await users.json()) as { total: number }).total).toBe(3)
+    expect(((await bodyOf(users, 200, dataDir)) as { total: number }).total).toBe(3)
 
     // The SDI simulator on FPH_PORT_BASE+10, wired to the platform with no admin call: an invoice fe-active sends
     // (SdiClient with the launcher's SDI_RICEVI_FILE_URL) to the embedded code reaches fe-passive, and fe-active gets the RC.
@@ -172,9 +191,12 @@ describe('embedded start (pnpm start)', () => {
     ])
     expect(existsSync(join(dataDir, 'sdi-simulator', 'signing', 'cert.pem'))).toBe(true)
 
+    // Ctrl+C in a terminal signals the launcher's whole process group; the local redis-server has a group of its
+    // own, so the workers still reach it while they stop: no process logs an error on the way out.
     process.kill(-(proc.pid as number), 'SIGINT')
     await exited
     expect(output).toContain('stopped')
+    expect(await errorLines(dataDir)).toEqual([])
     const files = await readdir(dataDir)
     for (const name of serviceNames) expect(files).toContain(`${name}.sqlite`)
     expect(existsSync(join(dataDir, 'redis'))).toBe(true)

@@ -51,6 +51,10 @@ async function main() {
   }
   process.on('SIGINT', () => void stopAll(0))
   process.on('SIGTERM', () => void stopAll(0))
+  // The local redis-server is in a process group of its own: whatever ends the launcher ends it too.
+  process.on('exit', () => {
+    if (redisProcess && redisProcess.child.exitCode === null && redisProcess.child.signalCode === null) redisProcess.child.kill('SIGTERM')
+  })
 
   const watch = (managed: ManagedProcess) => {
     running.push(managed)

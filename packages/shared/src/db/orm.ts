@@ -79,14 +79,33 @@ function sqliteOptions(target: Extract<DatabaseTarget, { kind: 'sqlite' }>, shar
       max: 1,
       // The HTTP process and the worker process of a service share the file: WAL lets readers and the
       // writer proceed together, and the busy timeout queues writers instead of failing.
-      afterCreate: (connection: { pragma: (sql: string) => unknown }, done: (error: Error | null, connection: unknown) => void) => {
+      afterCreate: (connection: SqliteConnection, done: (error: Error | null, connection: unknown) => void) => {
         connection.pragma('journal_mode = WAL')
         connection.pragma('busy_timeout = 10000')
         connection.pragma('synchronous = NORMAL')
+        beginTransactionsImmediate(connection)
         done(null, connection)
       },
     },
   }
+}
+
+interface SqliteConnection {
+  pragma(sql: string): unknown
+  prepare(sql: string): unknown
+}
+
+/**
+ * Our transactions read, then write what they read (on PostgreSQL under `select … for update`). On SQLite a
+ * deferred `BEGIN` takes the write lock only at the first write, and if the other process of the service committed
+ * since the transaction's first read, that write fails at once with SQLITE_BUSY_SNAPSHOT: the busy timeout does not
+ * apply (a sign-in answered 500 while the auth worker wrote audit records). `BEGIN IMMEDIATE` takes the write lock,
+ * or waits for it, before the first read. Knex opens every transaction with exactly `BEGIN;` (nested ones use
+ * savepoints), and its better-sqlite3 client prepares each statement on the connection, so that is where it is swapped.
+ */
+function beginTransactionsImmediate(connection: SqliteConnection): void {
+  const prepare = connection.prepare.bind(connection)
+  connection.prepare = (sql: string) => prepare(sql === 'BEGIN;' ? 'BEGIN IMMEDIATE;' : sql)
 }
 
 /** Whether the configuration of an ORM, an EntityManager or a migration is PostgreSQL's (else: the embedded SQLite file). */

@@ -1,11 +1,11 @@
-import type { JobHandler } from '@fatturapa-hub/shared'
+import { type JobHandler, usesPostgres } from '@fatturapa-hub/shared'
 import { chainHash, genesisHash } from './audit-chain.js'
 import { AuditEvent } from './audit-event.entity.js'
 
 /** Appends the event to the hash chain; a redelivered event (same eventId) is recorded once. */
 export const recordAuditEvent: JobHandler<'audit.record'> = async (data, { em, log }) => {
   const connection = em.getConnection()
-  if (em.getPlatform().constructor.name.startsWith('PostgreSql')) {
+  if (usesPostgres(em.config)) {
     // One chain, one writer at a time, whatever the number of worker replicas.
     await connection.execute('select pg_advisory_xact_lock(hashtext(?))', ['fph-audit-chain'], 'all', em.getTransactionContext())
   }

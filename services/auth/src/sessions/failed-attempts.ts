@@ -1,3 +1,4 @@
+import { usesPostgres } from '@fatturapa-hub/shared'
 import { type EntityManager, type FindOneOptions, LockMode } from '@mikro-orm/core'
 import type { AuthRuntime } from '../runtime.js'
 import { type DisabledReason, User } from '../users/user.entity.js'
@@ -8,11 +9,11 @@ export const maxFailedAttempts = 3
 
 /**
  * Reads the user for an update that must not interleave with another request's: `select … for update` on
- * PostgreSQL; SQLite serialises writers anyway and has no row locks. `refresh` because a lock on a row whose
- * data came from the identity map would protect stale values.
+ * PostgreSQL; on SQLite the transaction holds the file's write lock from its start (`BEGIN IMMEDIATE`, see
+ * openDatabase). `refresh` because a lock on a row whose data came from the identity map would protect stale values.
  */
 export function lockedUserOptions(em: EntityManager): FindOneOptions<User> {
-  const postgres = em.getPlatform().constructor.name.startsWith('PostgreSql')
+  const postgres = usesPostgres(em.config)
   return postgres ? { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true } : { refresh: true }
 }
 
