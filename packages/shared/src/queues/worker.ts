@@ -48,6 +48,12 @@ export interface StartWorkerOptions<Q extends QueueName> {
    * call): they get a plain fork and are idempotent by their own records.
    */
   transactional?: boolean
+  /**
+   * With `transactional: false`: the job id is still recorded in `processed_job`, after the handler succeeded,
+   * and a recorded job is skipped; for handlers whose effect outside the database (a mail) must happen once even
+   * when the same job id is published again after BullMQ forgot the completed job.
+   */
+  recordProcessed?: boolean
 }
 
 /**
@@ -109,7 +115,15 @@ export function startWorker<Q extends QueueName>(options: StartWorkerOptions<Q>)
     }
     const handler = handlers[job.name] as unknown as JobHandler<JobsOfQueue<Q>>
     if (options.transactional === false) {
-      await handler(job.data as JobData<JobsOfQueue<Q>>, { em: options.orm.em.fork(), log: jobLog, job })
+      const em = options.orm.em.fork()
+      if (options.recordProcessed && (await em.findOne(ProcessedJob, { jobId: String(job.id) }))) {
+        jobLog.info({ attempt: job.attemptsMade + 1, skipped: true }, 'job already processed, skipped')
+        return
+      }
+      await handler(job.data as JobData<JobsOfQueue<Q>>, { em, log: jobLog, job })
+      if (options.recordProcessed) {
+        await em.fork().upsert(ProcessedJob, { jobId: String(job.id), queue: options.queue, name: job.name, processedAt: new Date() })
+      }
       jobLog.info({ attempt: job.attemptsMade + 1 }, 'job processed')
       return
     }

@@ -82,5 +82,10 @@ export function startStudioNotificationWorker(context: WorkerContext<Config>): R
     orm: context.orm,
     logger: context.logger,
     concurrency: 2,
+    // The job only reads users and talks to the SMTP server: a transaction would hold the database (on SQLite the
+    // whole file, against the HTTP process's sign-ins) for as long as the mail takes. A retried job mails nobody
+    // twice (the recipients done are in the job's progress), a job id published again is skipped once recorded.
+    transactional: false,
+    recordProcessed: true,
   })
 }

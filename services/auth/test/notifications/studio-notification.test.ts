@@ -1,8 +1,9 @@
 // Real: PostgreSQL, Redis (the platform.studio-notifications queue and a worker consuming it), the auth mailer over
 // SMTP to a real test SMTP server. Users are set up directly in the database.
 import { randomUUID } from 'node:crypto'
-import { createLogger, createMailer } from '@fatturapa-hub/shared'
+import { createLogger, createMailer, ProcessedJob, Queues } from '@fatturapa-hub/shared'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { Queue } from 'bullmq'
 import { startStudioNotificationWorker } from '../../src/notifications/studio-notification.job.js'
 import { User } from '../../src/users/user.entity.js'
 import { type AuthTest, startAuthTest } from '../support/auth-test.js'
@@ -55,29 +56,44 @@ describe('studio.notification', () => {
     await em.nativeUpdate(User, { id: mine.users.admin.id }, { classes: [classCode] })
 
     const notificationId = randomUUID()
-    await auth.service.producer.enqueue('studio.notification', {
-      v: 1,
-      notificationId,
-      studioId: mine.studio.id,
-      userClass: classCode,
-      subject: `Fattura SCARTATA ${notificationId}`,
-      text: 'La fattura 123 è stata scartata da SDI (00404).',
-      resource: { type: 'invoice', id: randomUUID() },
-    })
+    const publish = (text: string, resource?: { type: string; id: string }) =>
+      auth.service.producer.enqueue('studio.notification', {
+        v: 1,
+        notificationId,
+        studioId: mine.studio.id,
+        userClass: classCode,
+        subject: `Fattura SCARTATA ${notificationId}`,
+        text,
+        ...(resource ? { resource } : {}),
+      })
+    const jobId = await publish('La fattura 123 è stata scartata da SDI (00404).', { type: 'invoice', id: randomUUID() })
     const mail = await auth.smtp.waitFor((item) => item.subject === `Fattura SCARTATA ${notificationId}`, 15_000)
     expect(mail.to).toEqual(['enabled@ntfa.example'])
     expect(mail.text).toContain('scartata da SDI')
     // The job id dedupes a second publication of the same notification.
-    await auth.service.producer.enqueue('studio.notification', {
-      v: 1,
-      notificationId,
-      studioId: mine.studio.id,
-      userClass: classCode,
-      subject: `Fattura SCARTATA ${notificationId}`,
-      text: 'again',
-    })
+    await publish('again')
     await new Promise((resolve) => setTimeout(resolve, 1500))
-    const matching = auth.smtp.received.filter((item) => item.subject === `Fattura SCARTATA ${notificationId}`)
-    expect(matching).toHaveLength(1)
+    const matching = () => auth.smtp.received.filter((item) => item.subject === `Fattura SCARTATA ${notificationId}`)
+    expect(matching()).toHaveLength(1)
+
+    // Once BullMQ has forgotten the completed job (kept a day), the processed_job row still dedupes it.
+    expect(await em.fork().count(ProcessedJob, { jobId })).toBe(1)
+    const queue = new Queue(Queues.StudioNotifications, {
+      connection: { url: auth.service.config.REDIS_URL },
+      prefix: auth.service.config.REDIS_PREFIX,
+    })
+    try {
+      await (await queue.getJob(jobId))?.remove()
+      expect(await queue.getJob(jobId)).toBeUndefined()
+      await publish('once more')
+      for (let waited = 0; waited < 15_000; waited += 100) {
+        if ((await queue.getJob(jobId))?.finishedOn) break
+        await new Promise((resolve) => setTimeout(resolve, 100))
+      }
+      expect((await queue.getJob(jobId))?.finishedOn).toBeDefined()
+      expect(matching()).toHaveLength(1)
+    } finally {
+      await queue.close()
+    }
   })
 })
