@@ -295,6 +295,8 @@ describe('fe-active end to end: ERP → gateway (mTLS) → fe-active → SDI sim
         AUTH_JWKS_URL: `${authUrl}/.well-known/jwks.json`,
         SMTP_URL: auth.smtp.url,
         SIGNING_SECRET: 'active-e2e-signing-secret-0123456789abcdef',
+        // The ERP's webhook receiver listens on 127.0.0.1.
+        WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
         ...simulatorEnv(simulatorUrl),
       },
     })

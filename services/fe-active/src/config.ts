@@ -40,6 +40,11 @@ export const ConfigSchema = serviceConfigSchema('fe-active', {
   ...MailConfigFields,
   ...sdiChannelConfigFields({ inboundTlsPort: 3443 }),
   ...TransmissionConfigFields,
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS: Type.Boolean({
+    default: false,
+    description:
+      'Let webhook URLs reach loopback, private (10/8, 172.16/12, 192.168/16, fc00::/7), link-local (169.254/16: cloud metadata) and other non-public addresses. Off, such URLs are refused at registration (WEBHOOK_URL_NOT_ALLOWED) and a name that resolves to such an address is not called: an integrator cannot make the platform call internal systems. The embedded launcher turns it on (an ERP on the same machine).',
+  }),
   SIGNING_SECRET: Type.Optional(
     Type.String({
       minLength: 32,

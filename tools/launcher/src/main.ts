@@ -102,6 +102,8 @@ async function main() {
   }
   const feActiveEnv: Record<string, string> = {
     SIGNING_SECRET: process.env.SIGNING_SECRET ?? (await loadOrCreateSecretFile(join(secretsDir, 'signing-secret'))),
+    // On a laptop the ERP that receives the webhooks usually runs on the same machine.
+    WEBHOOK_ALLOW_PRIVATE_NETWORKS: process.env.WEBHOOK_ALLOW_PRIVATE_NETWORKS ?? 'true',
   }
   const usePostgres = /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? '')
   const portOf = (name: keyof typeof ServiceCatalog) => config.FPH_PORT_BASE + ServiceCatalog[name].defaultPort - 3000

@@ -13,7 +13,7 @@ import {
 import { UniqueConstraintViolationException } from '@mikro-orm/core'
 import { toInvoiceChange } from '../events/payload.js'
 import { Invoice, InvoiceEvent } from '../invoices/invoice.entity.js'
-import { signWebhook } from './signature.js'
+import { type AttemptOutcome, postWebhook } from './post.js'
 import { WebhookDelivery, WebhookDeliveryAttempt, WebhookSubscription } from './webhook.entity.js'
 
 export interface WebhookDeliveryOptions {
@@ -28,75 +28,11 @@ export interface WebhookDeliveryOptions {
   sweepIntervalMs?: number
   /** How late an attempt must be before the sweeper re-queues it. Default 60 s. */
   sweepGraceMs?: number
+  /** Deliver to loopback, private and other non-public addresses too (WEBHOOK_ALLOW_PRIVATE_NETWORKS). Default false. */
+  allowPrivateNetworks?: boolean
 }
 
 export const defaultBackoffMs: readonly number[] = [30_000, 120_000, 600_000, 3_600_000, 21_600_000, 43_200_000, 86_400_000]
-const excerptChars = 500
-
-export interface AttemptOutcome {
-  success: boolean
-  statusCode: number | null
-  responseExcerpt: string | null
-  error: string | null
-  durationMs: number
-}
-
-async function readExcerpt(response: Response): Promise<string | null> {
-  if (!response.body) return null
-  const reader = response.body.getReader()
-  const chunks: Uint8Array[] = []
-  let size = 0
-  try {
-    while (size < excerptChars * 4) {
-      const { done, value } = await reader.read()
-      if (done) break
-      chunks.push(value)
-      size += value.length
-    }
-  } finally {
-    await reader.cancel().catch(() => undefined)
-  }
-  const text = Buffer.concat(chunks).toString('utf8').slice(0, excerptChars)
-  return text.length > 0 ? text : null
-}
-
-/** One signed POST; never throws. Redirects are not followed (a 3xx is a failure). */
-export async function postWebhook(url: string, secret: string, id: string, body: string, timeoutMs: number): Promise<AttemptOutcome> {
-  const timestamp = Math.floor(Date.now() / 1000)
-  const started = performance.now()
-  const elapsed = () => Math.round(performance.now() - started)
-  try {
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'user-agent': 'fatturapa-hub-webhooks/1',
-        'webhook-id': id,
-        'webhook-timestamp': String(timestamp),
-        'webhook-signature': signWebhook(secret, id, timestamp, body),
-      },
-      body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs),
-    })
-    const responseExcerpt = await readExcerpt(response).catch(() => null)
-    const success = response.status >= 200 && response.status < 300
-    return {
-      success,
-      statusCode: response.status,
-      responseExcerpt,
-      error: success ? null : `HTTP ${response.status}`,
-      durationMs: elapsed(),
-    }
-  } catch (error) {
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause
-    const message =
-      error instanceof Error && error.name === 'TimeoutError'
-        ? `timeout after ${timeoutMs} ms`
-        : (cause?.code ?? cause?.message ?? String(error))
-    return { success: false, statusCode: null, responseExcerpt: null, error: message.slice(0, 1000), durationMs: elapsed() }
-  }
-}
 
 /**
  * `webhook.deliver`: one attempt of a delivery. Runs without a surrounding transaction (the HTTP call must not hold
@@ -106,7 +42,7 @@ export async function postWebhook(url: string, secret: string, id: string, body:
  */
 export function createDeliverHandler(producer: JobProducer, options: WebhookDeliveryOptions = {}): JobHandler<'webhook.deliver'> {
   const backoff = options.backoffMs ?? defaultBackoffMs
-  const timeoutMs = options.timeoutMs ?? 10_000
+  const post = { timeoutMs: options.timeoutMs ?? 10_000, allowPrivateNetworks: options.allowPrivateNetworks ?? false }
   return async (data, { em, log }) => {
     const delivery = await em.findOne(WebhookDelivery, { id: data.deliveryId })
     if (delivery === null || delivery.nextAttempt !== data.attempt) {
@@ -125,7 +61,7 @@ export function createDeliverHandler(producer: JobProducer, options: WebhookDeli
     } else {
       const invoice = await em.findOne(Invoice, { id: event.invoiceId })
       const body = JSON.stringify(toInvoiceChange(event, invoice))
-      outcome = await postWebhook(subscription.url, subscription.secret, delivery.id, body, timeoutMs)
+      outcome = await postWebhook(subscription.url, subscription.secret, delivery.id, body, post)
     }
     const gaveUp = !outcome.success && (data.attempt > backoff.length || subscription === null || event === null || !subscription.active)
     const next = outcome.success || gaveUp ? null : data.attempt + 1

@@ -22,6 +22,9 @@ export const webhooksModule: FeatureModule = {
       redisUrl: context.config.REDIS_URL,
       prefix: context.config.REDIS_PREFIX,
     }
-    return [startEventDispatcher(deps), ...startWebhookWorkers(deps)]
+    return [
+      startEventDispatcher(deps),
+      ...startWebhookWorkers(deps, { allowPrivateNetworks: context.config.WEBHOOK_ALLOW_PRIVATE_NETWORKS }),
+    ]
   },
 }

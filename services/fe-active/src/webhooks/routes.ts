@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { AppError, authenticatedUser, Permissions, problemResponses, requirePermission } from '@fatturapa-hub/shared'
+import type { Config } from '../config.js'
 import { changeInvoiceFields, toInvoiceChange } from '../events/payload.js'
 import { Invoice, InvoiceEvent } from '../invoices/invoice.entity.js'
+import { nonPublicUrlReason } from './address-policy.js'
 import {
   ChangesPageSchema,
   ChangesQuerySchema,
@@ -23,7 +25,7 @@ import {
 import { generateWebhookSecret } from './signature.js'
 import { WebhookDelivery, WebhookDeliveryAttempt, WebhookSubscription } from './webhook.entity.js'
 
-function checkUrl(url: string): string {
+function checkUrl(url: string, allowPrivateNetworks: boolean): string {
   let parsed: URL
   try {
     parsed = new URL(url)
@@ -34,6 +36,10 @@ function checkUrl(url: string): string {
     throw new AppError(WebhookErrorCodes.UrlInvalid, 400, `Expected an http(s) URL, received the scheme ${parsed.protocol}`)
   }
   if (parsed.username || parsed.password) throw new AppError(WebhookErrorCodes.UrlInvalid, 400, 'The URL must not carry credentials')
+  const reason = allowPrivateNetworks ? null : nonPublicUrlReason(parsed)
+  if (reason !== null) {
+    throw new AppError(WebhookErrorCodes.UrlNotAllowed, 400, `Webhooks are delivered to public internet addresses only: ${reason}`)
+  }
   return parsed.toString()
 }
 
@@ -49,7 +55,8 @@ function parseCursor(after: string | undefined): string | null {
 }
 
 /** Webhook subscriptions, their delivery log and manual redelivery, and the changes feed. */
-export const webhooksRoutes: FastifyPluginAsyncTypebox = async (app) => {
+export const webhooksRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { config }) => {
+  const allowPrivateNetworks = config.WEBHOOK_ALLOW_PRIVATE_NETWORKS
   // Subscribing is part of integrating the ERP that sends invoices; reading needs the invoices' read permission.
   const canManage = requirePermission(Permissions.FeActiveSend)
   const canRead = requirePermission(Permissions.FeActiveRead)
@@ -69,7 +76,7 @@ export const webhooksRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['webhooks'],
         summary: 'Subscribe a webhook',
         description:
-          'Registers an http(s) URL that receives a signed POST (Standard Webhooks: `webhook-id`, `webhook-timestamp`, `webhook-signature`) for every state change of the studio’s invoices, or only for the listed target `states`. Answers 201 with the signing `secret`, shown only here and at rotation. Failed deliveries are retried with exponential backoff (30 s, 2 min, 10 min, 1 h, 6 h, 12 h, 24 h). 400 WEBHOOK_URL_INVALID for a URL that is not http(s).',
+          'Registers an http(s) URL that receives a signed POST (Standard Webhooks: `webhook-id`, `webhook-timestamp`, `webhook-signature`) for every state change of the studio’s invoices, or only for the listed target `states`. Answers 201 with the signing `secret`, shown only here and at rotation. Failed deliveries are retried with exponential backoff (30 s, 2 min, 10 min, 1 h, 6 h, 12 h, 24 h). 400 WEBHOOK_URL_INVALID for a URL that is not http(s); 400 WEBHOOK_URL_NOT_ALLOWED for a loopback, private or link-local address or `localhost`, unless the operator set WEBHOOK_ALLOW_PRIVATE_NETWORKS (a name is checked again on its resolved addresses at each delivery).',
         operationId: 'fe-active.createWebhook',
         body: CreateWebhookSchema,
         response: { 201: WebhookWithSecretSchema, ...problemResponses(400, 401, 403) },
@@ -82,7 +89,7 @@ export const webhooksRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const subscription = em.create(WebhookSubscription, {
         id: randomUUID(),
         studioId: user.studio,
-        url: checkUrl(request.body.url),
+        url: checkUrl(request.body.url, allowPrivateNetworks),
         description: request.body.description ?? null,
         states: request.body.states ?? null,
         secret: generateWebhookSecret(),
@@ -140,7 +147,7 @@ export const webhooksRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['webhooks'],
         summary: 'Change a webhook',
         description:
-          'Changes the URL, the description, the state filter (null: every state change) or `active`. Events committed while a webhook is inactive are not delivered to it later; the changes feed keeps them. 404 WEBHOOK_NOT_FOUND, 400 WEBHOOK_URL_INVALID.',
+          'Changes the URL, the description, the state filter (null: every state change) or `active`. Events committed while a webhook is inactive are not delivered to it later; the changes feed keeps them. 404 WEBHOOK_NOT_FOUND, 400 WEBHOOK_URL_INVALID, 400 WEBHOOK_URL_NOT_ALLOWED.',
         operationId: 'fe-active.updateWebhook',
         params: WebhookIdParamsSchema,
         body: UpdateWebhookSchema,
@@ -153,7 +160,7 @@ export const webhooksRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (subscription === null)
         throw new AppError(WebhookErrorCodes.WebhookNotFound, 404, `No webhook ${request.params.id} in your studio`)
       const { url, description, states, active } = request.body
-      if (url !== undefined) subscription.url = checkUrl(url)
+      if (url !== undefined) subscription.url = checkUrl(url, allowPrivateNetworks)
       if (description !== undefined) subscription.description = description
       if (states !== undefined) subscription.states = states
       if (active !== undefined) subscription.active = active

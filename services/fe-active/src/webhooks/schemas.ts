@@ -10,6 +10,7 @@ export const WebhookErrorCodes = {
   WebhookNotFound: 'WEBHOOK_NOT_FOUND',
   DeliveryNotFound: 'WEBHOOK_DELIVERY_NOT_FOUND',
   UrlInvalid: 'WEBHOOK_URL_INVALID',
+  UrlNotAllowed: 'WEBHOOK_URL_NOT_ALLOWED',
   CursorInvalid: 'FEED_CURSOR_INVALID',
 } as const
 

@@ -81,7 +81,8 @@ export async function startFeActiveTest(options: FeActiveTestOptions = {}): Prom
     databaseUrl: options.databaseUrl ?? (database as TestDatabase).url,
     redisPrefix: testRedisPrefix(),
     logger,
-    env: { AUTH_JWKS_URL: jwks.url, ...options.env },
+    // The tests' webhook receivers listen on 127.0.0.1.
+    env: { AUTH_JWKS_URL: jwks.url, WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true', ...options.env },
   })
   return {
     running,

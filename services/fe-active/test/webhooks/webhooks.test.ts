@@ -74,7 +74,12 @@ describe('fe-active webhooks: subscriptions, signed deliveries, retries, redeliv
     }
     dispatcher = createEventDispatcher(deps)
     // Short backoff so the retries of a failing receiver happen within the test.
-    workers = startWebhookWorkers(deps, { backoffMs: [100, 200, 300], timeoutMs: 3000, sweepIntervalMs: 60_000 })
+    workers = startWebhookWorkers(deps, {
+      backoffMs: [100, 200, 300],
+      timeoutMs: 3000,
+      sweepIntervalMs: 60_000,
+      allowPrivateNetworks: true,
+    })
     const permissions = [Permissions.FeActiveSend, Permissions.FeActiveRead]
     tokenA = await test.tokenFor(studioA, permissions)
     tokenB = await test.tokenFor(studioB, permissions)
