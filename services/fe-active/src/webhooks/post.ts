@@ -58,7 +58,12 @@ export async function postWebhook(url: string, secret: string, id: string, body:
     error: error.slice(0, 1000),
     durationMs: elapsed(),
   })
-  const target = new URL(url)
+  let target: URL
+  try {
+    target = new URL(url)
+  } catch {
+    return failure(`not delivered: ${JSON.stringify(url.slice(0, 100))} is not a URL`)
+  }
   if (!options.allowPrivateNetworks) {
     const reason = nonPublicUrlReason(target)
     if (reason !== null) return failure(`not delivered: ${reason} (WEBHOOK_ALLOW_PRIVATE_NETWORKS is off)`)
