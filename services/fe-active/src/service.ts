@@ -17,6 +17,7 @@ import { StudioSettingsEntity } from './settings/studio-settings.entity.js'
 import { signingModule } from './signing/module.js'
 import { createSignInvoiceJob, startSigningSweeper } from './signing/sign-invoice.js'
 import { transmissionWorkers } from './transmission/module.js'
+import { progressivoRoutes } from './transmission/progressivo-routes.js'
 import { transmissionRoutes } from './transmission/routes.js'
 import { SdiMessageApplicationEntity, SdiTransmissionEntity, TransmitterProgressivoEntity } from './transmission/transmission.entity.js'
 import { webhooksModule } from './webhooks/module.js'
@@ -59,6 +60,7 @@ export const service: ServiceDefinition<Config> = {
   routes: async (app, { config }) => {
     await app.register(invoicesRoutes)
     await app.register(transmissionRoutes)
+    await app.register(progressivoRoutes)
     for (const feature of features) if (feature.routes) await app.register(feature.routes, { config })
     // Production: only over the mutual-TLS listener; SDI_INBOUND_PLAIN_HTTP: on this port; otherwise absent.
     const inbound = sdiInboundMode(config)

@@ -7,6 +7,7 @@ import { Invoice } from '../invoices/invoice.entity.js'
 import { invoiceFacts } from '../invoices/invoice-facts.js'
 import { InvoiceState, type TransportErrorKind } from '../invoices/state/index.js'
 import { commandInvoice } from '../invoices/transitions.js'
+import { nextCounter } from './progressivo.js'
 import { SdiTransmission } from './transmission.entity.js'
 
 export interface TransmissionPolicy {
@@ -271,23 +272,4 @@ function transmitterOf(invoice: Invoice): string {
   const xml = Buffer.from(invoice.file)
   if (isP7m(xml)) throw new Error(`invoice ${invoice.id} has no transmitter on record`)
   return invoiceFacts(xml, invoice.format).trasmittente
-}
-
-/**
- * The next progressivo counter of a transmitter, atomically in the caller's transaction (PostgreSQL and SQLite
- * both have INSERT … ON CONFLICT … RETURNING): concurrent transmissions never share a name, and a rolled-back
- * transmission gives its number back instead of leaving a gap that SDI would not mind anyway.
- */
-async function nextCounter(em: EntityManager, transmitter: string): Promise<number> {
-  const rows = await em
-    .getConnection()
-    .execute<{ last_counter: number | string }[]>(
-      'insert into transmitter_progressivo (transmitter, last_counter) values (?, 1) on conflict (transmitter) do update set last_counter = transmitter_progressivo.last_counter + 1 returning last_counter',
-      [transmitter],
-      'all',
-      em.getTransactionContext(),
-    )
-  const counter = Number(rows[0]?.last_counter)
-  if (!Number.isSafeInteger(counter)) throw new Error(`no progressivo counter returned for ${transmitter}`)
-  return counter
 }

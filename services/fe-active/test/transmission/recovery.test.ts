@@ -16,6 +16,7 @@ import { SdiMessageApplication, SdiTransmission } from '../../src/transmission/t
 import { InvoiceTransmitter } from '../../src/transmission/transmit.js'
 import { type FeActiveTest, startFeActiveTest } from '../support/fe-active-test.js'
 import { sampleInvoice, uniqueNumero } from '../support/samples.js'
+import { closedPort } from '../support/unreachable-sdi.js'
 
 const studio = randomUUID()
 let counter = 0
@@ -136,14 +137,6 @@ async function soapServer(
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
   return { url: `http://127.0.0.1:${port}/SdIRiceviFile`, close: () => new Promise((resolve) => server.close(() => resolve())) }
-}
-
-async function closedPort(): Promise<number> {
-  const server = net.createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  await new Promise((resolve) => server.close(resolve))
-  return port
 }
 
 describe('transmission failures', () => {

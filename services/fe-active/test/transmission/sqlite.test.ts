@@ -2,18 +2,16 @@
 // outcome and sweeper on a SQLite file.
 import { randomUUID } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
-import net, { type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { SdiClient } from '@fatturapa-hub/sdi-channel'
 import { Permissions } from '@fatturapa-hub/shared'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { Invoice } from '../../src/invoices/invoice.entity.js'
 import { RecentlyQueued, sweepTransmissions } from '../../src/transmission/sweeper.js'
 import { SdiTransmission } from '../../src/transmission/transmission.entity.js'
-import { InvoiceTransmitter } from '../../src/transmission/transmit.js'
 import { type FeActiveTest, startFeActiveTest } from '../support/fe-active-test.js'
 import { sampleInvoice, uniqueNumero } from '../support/samples.js'
+import { unreachableSdiTransmitter } from '../support/unreachable-sdi.js'
 
 describe('fe-active transmission on SQLite', () => {
   const dir = mkdtempSync(join(tmpdir(), 'fe-active-transmission-'))
@@ -32,21 +30,7 @@ describe('fe-active transmission on SQLite', () => {
   })
 
   it('numbers the files of a transmitter, records a refused call and sweeps the due retry', async () => {
-    const server = net.createServer()
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-    const { port } = server.address() as AddressInfo
-    await new Promise((resolve) => server.close(resolve))
-    const client = new SdiClient({
-      riceviFileUrl: `http://127.0.0.1:${port}/SdIRiceviFile`,
-      riceviNotificaUrl: 'http://127.0.0.1:9/',
-      timeoutMs: 1000,
-    })
-    const transmitter = new InvoiceTransmitter(
-      test.running.orm,
-      async () => client,
-      { retryBaseMs: 100, maxAttempts: 5, reconcileWaitMs: 60_000 },
-      test.logger,
-    )
+    const transmitter = await unreachableSdiTransmitter(test)
     const ids: string[] = []
     for (let index = 0; index < 2; index++) {
       const response = await test.running.app.inject({
