@@ -47,6 +47,13 @@ describe('docker-compose.yml', () => {
     }
   })
 
+  it('gives the fe-active server and worker the same signing secret and keeps webhooks off private networks by default', () => {
+    for (const name of ['fe-active', 'fe-active-worker']) {
+      expect(compose.services[name]?.environment?.SIGNING_SECRET).toMatch(/^\$\{SIGNING_SECRET:\?/)
+      expect(compose.services[name]?.environment?.WEBHOOK_ALLOW_PRIVATE_NETWORKS).toMatch(/^\$\{WEBHOOK_ALLOW_PRIVATE_NETWORKS:-false\}$/)
+    }
+  })
+
   it('builds from the Dockerfile, and Redis never evicts', () => {
     expect(existsSync(`${root}${compose.services.gateway?.build?.dockerfile}`)).toBe(true)
     expect(compose.services.redis?.command).toEqual(expect.arrayContaining(['--maxmemory-policy', 'noeviction']))
