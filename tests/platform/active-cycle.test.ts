@@ -167,6 +167,60 @@ describe('B2B', () => {
     expect(rejected.sdi.rejection).toEqual([expect.objectContaining({ code: '00305', suggestion: expect.any(String) })])
   })
 
+  it('the corrected file of a discarded invoice: same invoice, new progressivo, CONSEGNATA; refusals with stable codes', async () => {
+    const discardedSample = sample('FPR02', 'B2BNS01')
+    const created = await submit(discardedSample.xml, 'application/xml')
+    const rejected = await until(created.id, 'SCARTATA')
+    const correct = (id: string, file: Buffer) =>
+      feActive.app.inject({
+        method: 'POST',
+        url: `/invoices/${id}/correction`,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/xml' },
+        payload: file,
+      })
+    // Here the correction also changes the number (AdE recommends keeping it; SDI does not require it).
+    const fixedNumero = `${discardedSample.numero}C`
+    const fixed = routedSample('IT01234567890_FPR02.xml', { numero: fixedNumero, codiceDestinatario: 'B2BOK01' })
+
+    // Not a FatturaPA file, and a PA file for a B2B invoice: refused, the invoice stays SCARTATA.
+    expect((await correct(created.id, Buffer.from('<x/>'))).json()).toMatchObject({ status: 422, code: 'INVOICE_INVALID' })
+    const pa = routedSample('IT01234567890_FPA01.xml', { numero: discardedSample.numero, codiceDestinatario: 'UFY9MH' })
+    expect((await correct(created.id, pa)).json()).toMatchObject({ status: 422, code: 'CORRECTION_FLOW_CHANGED' })
+    expect((await read(`/invoices/${created.id}`)).state).toBe('SCARTATA')
+
+    const corrected = await correct(created.id, fixed)
+    expect(corrected.statusCode).toBe(200)
+    expect(corrected.json()).toMatchObject({ id: created.id, state: 'DA_INVIARE', numero: fixedNumero })
+    const delivered = await until(created.id, 'CONSEGNATA')
+    expect(delivered.sdi.fileName).not.toBe(rejected.sdi.fileName)
+    expect(delivered.sdi.rejection).toBeNull()
+    expect(await filesAtSdi(delivered.sdi.fileName as string)).toHaveLength(1)
+    const transmissions = await read<{ items: Array<{ fileName: string; status: string }> }>(`/invoices/${created.id}/transmissions`)
+    expect(transmissions.items.map((item) => item.fileName).sort()).toEqual([rejected.sdi.fileName, delivered.sdi.fileName].sort())
+    const history = await read<{ items: Array<{ kind: string; toState: string }> }>(`/invoices/${created.id}/history`)
+    expect(history.items.map((item) => [item.kind, item.toState])).toEqual([
+      ['created', 'DA_INVIARE'],
+      ['command.submit', 'INVIATA'],
+      ['notification.NS', 'SCARTATA'],
+      ['command.correct', 'DA_INVIARE'],
+      ['command.submit', 'INVIATA'],
+      ['notification.RC', 'CONSEGNATA'],
+    ])
+    // The same correction again, or any correction of an invoice SDI did not discard: 409.
+    expect((await correct(created.id, fixed)).json()).toMatchObject({ status: 409, code: 'INVOICE_STATE_CONFLICT', state: 'CONSEGNATA' })
+    expect((await correct(randomUUID(), fixed)).json()).toMatchObject({ status: 404, code: 'INVOICE_NOT_FOUND' })
+    // 00404 follows the invoice's numbers: the corrected one is taken, the discarded one is free again.
+    const again = (numero: string) =>
+      feActive.app.inject({
+        method: 'POST',
+        url: '/invoices/validation',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/xml' },
+        payload: routedSample('IT01234567890_FPR02.xml', { numero, codiceDestinatario: 'B2BOK01' }),
+      })
+    expect((await again(fixedNumero)).json().issues).toEqual([expect.objectContaining({ code: '00404' })])
+    expect((await again(discardedSample.numero)).json()).toMatchObject({ valid: true })
+  })
+
   it('an unreachable recipient: MC after the delivery attempts → NON CONSEGNATA (final for B2B)', async () => {
     const created = await submit(sample('FPR02', 'B2BKO01').xml, 'application/xml')
     await until(created.id, 'INVIATA')

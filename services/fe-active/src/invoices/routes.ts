@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { authenticatedUser, Permissions, problemResponses, requirePermission } from '@fatturapa-hub/shared'
+import { correctInvoice } from './correction.js'
 import { findStudioInvoice } from './find-invoice.js'
 import { InvoiceEvent } from './invoice.entity.js'
 import {
@@ -53,6 +54,29 @@ export const invoicesRoutes: FastifyPluginAsyncTypebox = async (app) => {
         await startProcessing(app.jobs, outcome.invoice, request.log, String(request.id))
       }
       return toInvoiceView(outcome.invoice)
+    },
+  )
+
+  app.post(
+    '/invoices/:id/correction',
+    {
+      preHandler: canSend,
+      schema: {
+        tags: ['invoices'],
+        summary: 'Send the corrected file of an invoice SDI discarded (SCARTATA)',
+        description:
+          'Row 8 of the state machine: the corrected file (XML, .p7m or JSON, as for POST /invoices) replaces the discarded one and the invoice goes back to DA_FIRMARE or DA_INVIARE, to be transmitted under a new progressivo; the discarded transmission stays in the history. AdE asks for the corrected file within 5 days of the NS, with the same number and date. The file passes every check of a submission (422 INVOICE_INVALID with the SDI codes; the discarded file does not count as 00404). 422 CORRECTION_CEDENTE_CHANGED or CORRECTION_FLOW_CHANGED for another cedente or a PA/B2B change (submit a new invoice then); 409 INVOICE_STATE_CONFLICT unless the invoice is SCARTATA (also for a correction sent twice); 404 INVOICE_NOT_FOUND.',
+        operationId: 'fe-active.correctInvoice',
+        consumes,
+        params: InvoiceIdParamsSchema,
+        body: InvoiceFileBodySchema,
+        response: { 200: InvoiceViewSchema, ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422) },
+      },
+    },
+    async (request) => {
+      const invoice = await correctInvoice(app.orm.em, authenticatedUser(request), request.params.id, request.body)
+      await startProcessing(app.jobs, invoice, request.log, String(request.id))
+      return toInvoiceView(invoice)
     },
   )
 

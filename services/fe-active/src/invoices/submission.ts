@@ -206,28 +206,19 @@ export interface NewInvoiceInput {
   at: Date
 }
 
-/** The rows of a new invoice: the invoice, the identities of its bodies and its first history event. */
-export function newInvoiceRecords(input: NewInvoiceInput) {
-  const { facts, client, format } = input.check
-  const flow = sdiFlowOfFormat(format)
-  const snapshot = createInvoiceState({
-    flow,
-    bodies: facts.bodies.map((body) => ({ number: body.numero, year: Number(body.data.slice(0, 4)) })),
-    signatureRequired: input.signatureRequired && input.file.contentKind !== 'p7m',
-    at: input.at.toISOString(),
-  })
+/** The bodies of a file as the state machine numbers them. */
+export function bodiesOf(facts: InvoiceFacts): Array<{ number: string; year: number }> {
+  return facts.bodies.map((body) => ({ number: body.numero, year: Number(body.data.slice(0, 4)) }))
+}
+
+/** The columns of an invoice that come from its file (set at submission, replaced by a correction). */
+export function fileColumns(file: ReceivedFile, facts: InvoiceFacts, format: InvoiceFormat) {
   const first = facts.bodies[0] as (typeof facts.bodies)[number]
-  const fileSha256 = sha256(input.file.bytes)
-  const invoice = {
-    id: randomUUID(),
-    studioId: input.studioId,
-    clientId: client.clientId,
+  return {
     cedentePartitaIva: facts.cedente.idCodice,
     transmitter: facts.trasmittente,
     format,
-    flow,
-    state: snapshot.state,
-    stateSnapshot: snapshot,
+    flow: sdiFlowOfFormat(format),
     bodiesCount: facts.bodies.length,
     numero: first.numero,
     dataDocumento: first.data,
@@ -238,9 +229,34 @@ export function newInvoiceRecords(input: NewInvoiceInput) {
     pecDestinatario: facts.destinatario.pecDestinatario,
     importoTotale: facts.importoTotale,
     importoTotaleCents: importoCents(facts.importoTotale),
-    file: input.file.bytes,
-    fileSha256,
-    contentKind: input.file.contentKind,
+    file: file.bytes,
+    fileSha256: sha256(file.bytes),
+    contentKind: file.contentKind,
+  }
+}
+
+/** The 00404 identities of a file's bodies, as rows of the invoice. */
+export function identityRows(facts: InvoiceFacts, invoiceId: string, studioId: string) {
+  return facts.identities.map((identity, index) => ({ id: randomUUID(), invoiceId, studioId, position: index + 1, ...identity }))
+}
+
+/** The rows of a new invoice: the invoice, the identities of its bodies and its first history event. */
+export function newInvoiceRecords(input: NewInvoiceInput) {
+  const { facts, client, format } = input.check
+  const columns = fileColumns(input.file, facts, format)
+  const snapshot = createInvoiceState({
+    flow: columns.flow,
+    bodies: bodiesOf(facts),
+    signatureRequired: input.signatureRequired && input.file.contentKind !== 'p7m',
+    at: input.at.toISOString(),
+  })
+  const invoice = {
+    id: randomUUID(),
+    studioId: input.studioId,
+    clientId: client.clientId,
+    ...columns,
+    state: snapshot.state,
+    stateSnapshot: snapshot,
     idempotencyKey: input.idempotencyKey ?? null,
     requestHash: input.idempotencyKey === undefined ? null : input.file.requestHash,
     createdAt: input.at,
@@ -249,13 +265,8 @@ export function newInvoiceRecords(input: NewInvoiceInput) {
     nextActionAt: null as Date | null,
   }
   if (invoice.state === InvoiceState.DaInviare) markDueForTransmission(invoice, input.at)
-  const identities = facts.identities.map((identity, index) => ({
-    id: randomUUID(),
-    invoiceId: invoice.id,
-    studioId: input.studioId,
-    position: index + 1,
-    ...identity,
-  }))
+  const identities = identityRows(facts, invoice.id, input.studioId)
+  const fileSha256 = columns.fileSha256
   const event = {
     id: randomUUID(),
     invoiceId: invoice.id,

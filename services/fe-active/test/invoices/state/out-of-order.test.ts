@@ -243,7 +243,7 @@ describe('applyNotification: SCARTATA carries the error list', () => {
       {
         code: '00002',
         description: 'Nome file duplicato',
-        suggestion: expect.stringMatching(/new progressivo/),
+        suggestion: expect.stringMatching(/settings\/transmitters\/\{IdTrasmittente\}\/progressivo/),
         suggestionSource: 'fe-active',
       },
       { code: '00999', description: 'Altro' },
