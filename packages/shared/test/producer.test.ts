@@ -98,6 +98,15 @@ describe('JobProducer', () => {
     expect(failure).toBeInstanceOf(InvalidJobPayloadError)
   })
 
+  it('gives the signature of a corrected file a job of its own (the first file’s completed job is kept a day)', () => {
+    const invoiceId = '6b1f7c1e-2a4d-4f7e-9a53-0c9e3b1d2a10'
+    const first = Jobs['invoice.sign'].jobId({ v: 1, invoiceId, fileSha256: 'a'.repeat(64) })
+    const corrected = Jobs['invoice.sign'].jobId({ v: 1, invoiceId, fileSha256: 'b'.repeat(64) })
+    expect(first).toBe(`sign-${invoiceId}-${'a'.repeat(16)}`)
+    expect(corrected).not.toBe(first)
+    expect(Jobs['invoice.sign'].jobId({ v: 1, invoiceId })).toBe(`sign-${invoiceId}`)
+  })
+
   it('refuses a payload that breaks the contract before touching Redis', async () => {
     const producer = new JobProducer(createRedis('redis://127.0.0.1:1', 'producer'), testRedisPrefix(), logger)
     producers.push(producer)

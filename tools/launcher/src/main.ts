@@ -51,6 +51,8 @@ async function main() {
   }
   process.on('SIGINT', () => void stopAll(0))
   process.on('SIGTERM', () => void stopAll(0))
+  // A closed terminal: stop like Ctrl+C (the local redis-server, in its own group, gets no signal from it).
+  process.on('SIGHUP', () => void stopAll(0))
   // The local redis-server is in a process group of its own: whatever ends the launcher ends it too.
   process.on('exit', () => {
     if (redisProcess && redisProcess.child.exitCode === null && redisProcess.child.signalCode === null) redisProcess.child.kill('SIGTERM')
@@ -75,7 +77,10 @@ async function main() {
       process.exit(1)
     }
     const redisLog = join(logDir, 'redis.log')
-    const redis = await startLocalRedis(executable, join(dataDir, 'redis'), redisLog)
+    const redis = await startLocalRedis(executable, join(dataDir, 'redis'), redisLog).catch((error: unknown) => {
+      say(`redis-server could not start: ${(error as Error).message}`)
+      process.exit(1)
+    })
     redisUrl = redis.url
     redisProcess = { label: 'redis', child: redis.process, logFile: redisLog, exited: new Promise((r) => redis.process.once('exit', r)) }
     void redisProcess.exited.then((code) => {

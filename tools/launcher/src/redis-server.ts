@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, realpath, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
-import { delimiter, join, resolve } from 'node:path'
+import { delimiter, join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Redis } from 'ioredis'
 
@@ -36,7 +36,15 @@ function portFile(dataDir: string): string {
 }
 
 async function connectOnce(url: string): Promise<Redis | undefined> {
-  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null })
+  // Bounded: the noted port may now belong to something that accepts connections and never answers.
+  const client = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    retryStrategy: () => null,
+    connectTimeout: 2000,
+    commandTimeout: 2000,
+  })
   client.on('error', () => undefined)
   try {
     await client.connect()
@@ -63,15 +71,17 @@ export async function stopLeftoverRedis(dataDir: string): Promise<boolean> {
   const client = Number.isInteger(port) ? await connectOnce(`redis://127.0.0.1:${port}`) : undefined
   if (!client) return false
   try {
-    const [, directory] = (await client.config('GET', 'dir')) as [string, string]
-    if (resolve(directory) !== resolve(dataDir)) return false
+    const [, directory] = (await client.config('GET', 'dir').catch(() => [])) as [string?, string?]
+    // Redis reports its working folder with symbolic links resolved (macOS: /var → /private/var).
+    if (directory === undefined || (await realpath(directory).catch(() => directory)) !== (await realpath(dataDir))) return false
     await client.call('SHUTDOWN').catch(() => undefined)
     for (const deadline = Date.now() + 10000; Date.now() < deadline; await sleep(100)) {
       const probe = await connectOnce(`redis://127.0.0.1:${port}`)
-      if (!probe) break
+      if (!probe) return true
       probe.disconnect()
     }
-    return true
+    // Two servers on one append-only file would corrupt it.
+    throw new Error(`the redis-server left on port ${port} by an earlier start still runs on ${dataDir}; stop it and start again`)
   } finally {
     client.disconnect()
   }

@@ -95,7 +95,15 @@ const Uuid = (description: string) =>
   Type.String({ pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$', description })
 
 /** Sign (server-side CAdES) an outgoing invoice in DA FIRMARE. */
-export const InvoiceSignV1Schema = payload(1, { invoiceId: Uuid('The invoice in fe-active.') })
+export const InvoiceSignV1Schema = payload(1, {
+  invoiceId: Uuid('The invoice in fe-active.'),
+  fileSha256: Type.Optional(
+    Type.String({
+      pattern: '^[0-9a-f]{64}$',
+      description: 'SHA-256 of the file to sign: a corrected file (SCARTATA → DA FIRMARE) is a new job, not the first file’s.',
+    }),
+  ),
+})
 export type InvoiceSignV1 = Static<typeof InvoiceSignV1Schema>
 
 /**
@@ -189,7 +197,7 @@ export const Jobs = {
   'invoice.sign': job({
     queue: Queues.FeActiveTransmission,
     schema: InvoiceSignV1Schema,
-    jobId: (data) => `sign-${data.invoiceId}`,
+    jobId: (data) => `sign-${data.invoiceId}${data.fileSha256 === undefined ? '' : `-${data.fileSha256.slice(0, 16)}`}`,
     attempts: 10,
     backoffMs: 1000,
   }),

@@ -377,7 +377,7 @@ export async function startProcessing(producer: JobProducer, invoice: Invoice, l
     await requestTransmission(producer, invoice, log, requestId)
   } else if (invoice.state === InvoiceState.DaFirmare) {
     await producer
-      .enqueue('invoice.sign', { v: 1, invoiceId: invoice.id, ...(requestId ? { requestId } : {}) })
+      .enqueue('invoice.sign', { v: 1, invoiceId: invoice.id, fileSha256: invoice.fileSha256, ...(requestId ? { requestId } : {}) })
       .catch((error: unknown) => log.warn({ err: error, invoiceId: invoice.id }, 'signature not queued now; the sweeper will queue it'))
   }
 }

@@ -6,15 +6,23 @@ import Type, { type Static } from 'typebox'
 import { ClientReplica } from '../clients/client-replica.entity.js'
 import { Invoice } from '../invoices/invoice.entity.js'
 import { lastCounter, raiseCounter } from './progressivo.js'
+import { SdiTransmission } from './transmission.entity.js'
 
 export const ProgressivoErrorCodes = {
   TransmitterNotFound: 'TRANSMITTER_NOT_FOUND',
-  ProgressivoExhausted: 'PROGRESSIVO_EXHAUSTED',
+  TransmitterShared: 'TRANSMITTER_SHARED',
+  ProgressivoTooHigh: 'PROGRESSIVO_TOO_HIGH',
 } as const
+
+/**
+ * The highest last-used progressivo a studio may set, HZZZZ: half the names. A counter is never lowered, so a
+ * value near ZZZZZ would leave a transmitter without names for good; this bound keeps 30 million of them.
+ */
+const maxSettableCounter = Math.floor((maxProgressivoCounter + 1) / 2) - 1
 
 const TransmitterParamsSchema = Type.Object({
   transmitter: Type.String({
-    pattern: '^[A-Z]{2}[A-Za-z0-9]{1,28}$',
+    pattern: '^[A-Z]{2}[A-Z0-9]{1,28}$',
     description:
       'IdTrasmittente: IdPaese followed by IdCodice, as at the start of the file names (e.g. IT01234567897 for a partita IVA, ITRSSMRA80A01H501U for a codice fiscale).',
     examples: ['IT01234567897'],
@@ -63,8 +71,7 @@ async function assertStudioTransmitter(em: EntityManager, studioId: string, tran
   const idPaese = transmitter.slice(0, 2)
   const idCodice = transmitter.slice(2)
   const clientCode =
-    idPaese === 'IT' &&
-    (await em.count(ClientReplica, { studioId, $or: [{ partitaIva: idCodice }, { codiceFiscale: idCodice.toUpperCase() }] })) > 0
+    idPaese === 'IT' && (await em.count(ClientReplica, { studioId, $or: [{ partitaIva: idCodice }, { codiceFiscale: idCodice }] })) > 0
   if (clientCode) return
   if ((await em.count(Invoice, { studioId, transmitter })) > 0) return
   throw new AppError(
@@ -112,25 +119,34 @@ export const progressivoRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['settings'],
         summary: 'Continue the file names after a progressivo used elsewhere',
         description:
-          'For a transmitter that sent files to SDI before the platform: the next transmission takes the progressivo after `lastUsedProgressivo` (letters and digits, base 36, as the platform counts), unless the platform is already past it; a counter is never lowered, since SDI refuses a name it has seen (00002). The transmitter must be the partita IVA or codice fiscale (IT…) of one of the studio’s clients or the transmitter of one of its invoices: otherwise 404 TRANSMITTER_NOT_FOUND. 422 PROGRESSIVO_EXHAUSTED for ZZZZZ, which leaves no name.',
+          'For a transmitter that sent files to SDI before the platform: the next transmission takes the progressivo after `lastUsedProgressivo` (letters and digits, base 36, as the platform counts), unless the platform is already past it; a counter is never lowered, since SDI refuses a name it has seen (00002). The transmitter must be the partita IVA or codice fiscale (IT…) of one of the studio’s clients or the transmitter of one of its invoices: otherwise 404 TRANSMITTER_NOT_FOUND; 409 TRANSMITTER_SHARED when the platform already transmits as it for another studio (a shared intermediary: the operator’s to move). 422 PROGRESSIVO_TOO_HIGH above HZZZZ (half the names stay available).',
         operationId: 'fe-active.putTransmitterProgressivo',
         params: TransmitterParamsSchema,
         body: RaiseBodySchema,
-        response: { 200: ProgressivoViewSchema, ...problemResponses(400, 401, 403, 404, 422) },
+        response: { 200: ProgressivoViewSchema, ...problemResponses(400, 401, 403, 404, 409, 422) },
       },
     },
     async (request) => {
       const { transmitter } = request.params
+      const em = app.orm.em.fork()
+      const studioId = authenticatedUser(request).studio
+      await assertStudioTransmitter(em, studioId, transmitter)
       const lastUsed = counterFromProgressivo(request.body.lastUsedProgressivo)
-      if (lastUsed >= maxProgressivoCounter) {
+      if (lastUsed > maxSettableCounter) {
         throw new AppError(
-          ProgressivoErrorCodes.ProgressivoExhausted,
+          ProgressivoErrorCodes.ProgressivoTooHigh,
           422,
-          `After ${request.body.lastUsedProgressivo} no five-character progressivo is left for ${transmitter}`,
+          `At most ${progressivoFromCounter(maxSettableCounter)} can be set (counters are never lowered: half the names stay available); ask the platform operator`,
         )
       }
-      const em = app.orm.em.fork()
-      await assertStudioTransmitter(em, authenticatedUser(request).studio, transmitter)
+      // A counter the platform already uses for other studios too (a shared intermediary) is not one studio's to move.
+      if ((await em.count(SdiTransmission, { transmitter, studioId: { $ne: studioId } })) > 0) {
+        throw new AppError(
+          ProgressivoErrorCodes.TransmitterShared,
+          409,
+          `The platform also transmits as ${transmitter} for other studios: its counter can be moved by the platform operator only`,
+        )
+      }
       return viewOf(transmitter, await raiseCounter(em, transmitter, lastUsed))
     },
   )

@@ -6,7 +6,8 @@ import { BlockList, isIP } from 'node:net'
  * `http://169.254.169.254/…` or `http://10.0.0.5:6379/` would otherwise make the platform call the cloud's metadata
  * service or internal systems from inside (SSRF). Special-purpose ranges of the IANA registries (RFC 6890 and
  * successors): this host, private, shared (CGNAT), loopback, link-local, documentation, benchmarking,
- * multicast and reserved; for IPv6 also unique-local, IPv4-translated, local-use NAT64, 6to4, Teredo and discard-only.
+ * multicast and reserved; for IPv6 also IPv4-compatible, unique-local, site-local, IPv4-translated, local-use NAT64,
+ * 6to4, Teredo, documentation and discard-only.
  */
 const nonPublic = new BlockList()
 for (const [network, prefix] of [
@@ -29,7 +30,7 @@ for (const [network, prefix] of [
   nonPublic.addSubnet(network, prefix, 'ipv4')
 }
 for (const [network, prefix] of [
-  ['::', 128],
+  ['::', 96],
   ['::1', 128],
   ['::ffff:0:0:0', 96],
   ['64:ff9b:1::', 48],
@@ -37,8 +38,10 @@ for (const [network, prefix] of [
   ['2001::', 23],
   ['2001:db8::', 32],
   ['2002::', 16],
+  ['3fff::', 20],
   ['fc00::', 7],
   ['fe80::', 10],
+  ['fec0::', 10],
   ['ff00::', 8],
 ] as const) {
   nonPublic.addSubnet(network, prefix, 'ipv6')
@@ -52,10 +55,12 @@ for (const [network, prefix] of [
 function embeddedIpv4(address: string): string | undefined {
   const normalized = new URL(`http://[${address}]/`).hostname.slice(1, -1)
   const prefix = ['::ffff:', '64:ff9b::'].find((candidate) => normalized.startsWith(candidate))
-  const groups = prefix === undefined ? [] : normalized.slice(prefix.length).split(':')
-  if (groups.length === 0 || groups.length > 2) return undefined
+  if (prefix === undefined) return undefined
+  const groups = normalized.slice(prefix.length).split(':')
+  if (groups.length > 2) return undefined
   const [high, low] = groups.length === 2 ? groups : ['0', groups[0]]
-  const value = Number.parseInt(high as string, 16) * 65536 + Number.parseInt(low as string, 16)
+  // An empty group is a zero one (`64:ff9b::` itself).
+  const value = Number.parseInt(high || '0', 16) * 65536 + Number.parseInt(low || '0', 16)
   return [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join('.')
 }
 
@@ -65,7 +70,9 @@ export function isNonPublicAddress(address: string): boolean {
   if (family === 0) throw new TypeError(`not an IP address: ${address}`)
   if (family === 4) return nonPublic.check(address, 'ipv4')
   const ipv4 = embeddedIpv4(address)
-  return ipv4 === undefined ? nonPublic.check(address, 'ipv6') : nonPublic.check(ipv4, 'ipv4')
+  // Fail closed: BlockList answers false for what it cannot parse.
+  if (ipv4 !== undefined) return isIP(ipv4) !== 4 || nonPublic.check(ipv4, 'ipv4')
+  return nonPublic.check(address, 'ipv6')
 }
 
 /** The host of a URL as an IP address when it is one (`new URL` has already normalised 0x7f.1 and the like). */

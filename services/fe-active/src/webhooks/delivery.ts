@@ -63,7 +63,9 @@ export function createDeliverHandler(producer: JobProducer, options: WebhookDeli
       const body = JSON.stringify(toInvoiceChange(event, invoice))
       outcome = await postWebhook(subscription.url, subscription.secret, delivery.id, body, post)
     }
-    const gaveUp = !outcome.success && (data.attempt > backoff.length || subscription === null || event === null || !subscription.active)
+    const gaveUp =
+      !outcome.success &&
+      (data.attempt > backoff.length || subscription === null || event === null || !subscription.active || outcome.permanent === true)
     const next = outcome.success || gaveUp ? null : data.attempt + 1
     const finishedAt = new Date()
     const nextAttemptAt = next === null ? null : new Date(finishedAt.getTime() + (backoff[data.attempt - 1] ?? backoff.at(-1) ?? 0))

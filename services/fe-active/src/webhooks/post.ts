@@ -11,6 +11,8 @@ export interface AttemptOutcome {
   responseExcerpt: string | null
   error: string | null
   durationMs: number
+  /** The URL itself is refused (not a URL, a non-public address): retrying cannot help. */
+  permanent?: boolean
 }
 
 export interface PostOptions {
@@ -51,22 +53,23 @@ export async function postWebhook(url: string, secret: string, id: string, body:
   const timestamp = Math.floor(Date.now() / 1000)
   const started = performance.now()
   const elapsed = () => Math.round(performance.now() - started)
-  const failure = (error: string): AttemptOutcome => ({
+  const failure = (error: string, permanent = false): AttemptOutcome => ({
     success: false,
     statusCode: null,
     responseExcerpt: null,
     error: error.slice(0, 1000),
     durationMs: elapsed(),
+    ...(permanent ? { permanent } : {}),
   })
   let target: URL
   try {
     target = new URL(url)
   } catch {
-    return failure(`not delivered: ${JSON.stringify(url.slice(0, 100))} is not a URL`)
+    return failure(`not delivered: ${JSON.stringify(url.slice(0, 100))} is not a URL`, true)
   }
   if (!options.allowPrivateNetworks) {
     const reason = nonPublicUrlReason(target)
-    if (reason !== null) return failure(`not delivered: ${reason} (WEBHOOK_ALLOW_PRIVATE_NETWORKS is off)`)
+    if (reason !== null) return failure(`not delivered: ${reason} (WEBHOOK_ALLOW_PRIVATE_NETWORKS is off)`, true)
   }
   const signal = AbortSignal.timeout(options.timeoutMs)
   try {

@@ -77,12 +77,22 @@ describe.each([
     expect((await call(admin, 'GET', counterUrl('IT99999999999'))).json()).toMatchObject({ status: 404, code: 'TRANSMITTER_NOT_FOUND' })
     expect((await call(admin, 'GET', counterUrl('it0123'))).statusCode).toBe(400)
     expect((await call(admin, 'PUT', counterUrl(), { lastUsedProgressivo: '0003-' })).statusCode).toBe(400)
-    expect((await call(admin, 'PUT', counterUrl(), { lastUsedProgressivo: 'ZZZZZ' })).json()).toMatchObject({
-      status: 422,
-      code: 'PROGRESSIVO_EXHAUSTED',
-    })
+    for (const lastUsedProgressivo of ['I0000', 'ZZZZZ']) {
+      expect((await call(admin, 'PUT', counterUrl(), { lastUsedProgressivo })).json()).toMatchObject({
+        status: 422,
+        code: 'PROGRESSIVO_TOO_HIGH',
+      })
+    }
+    // Transmitters as the file names spell them: upper case (a lower-case one would raise a counter no file uses).
+    expect((await call(admin, 'GET', counterUrl('ITrssmra80a01h501u'))).statusCode).toBe(400)
     const sender = await test.tokenFor(studio, [Permissions.FeActiveSend])
     expect((await call(sender, 'PUT', counterUrl(), { lastUsedProgressivo: '00100' })).statusCode).toBe(403)
+    // Another studio with a client of the same partita IVA: the platform transmits as it for this studio already.
+    await test.seedClient(otherStudio, '01234567890')
+    expect((await call(stranger, 'PUT', counterUrl(), { lastUsedProgressivo: 'HZZZZ' })).json()).toMatchObject({
+      status: 409,
+      code: 'TRANSMITTER_SHARED',
+    })
     // None of the refusals moved the counter.
     expect((await call(admin, 'GET', counterUrl())).json()).toMatchObject({ nextProgressivo: '0003N' })
   })

@@ -357,7 +357,7 @@ function describeReference(reference: InvoiceReference | undefined): string {
 export const rejectionSuggestions: Readonly<Record<string, string>> = {
   '00001': 'Fix the file name: IT<IdCodice>_<progressivo 5 chars>.xml or .xml.p7m.',
   '00002':
-    'The file name was already used, e.g. by files this transmitter sent before the platform: set its last progressivo (PUT /settings/transmitters/{IdTrasmittente}/progressivo), then submit the invoice again: it is sent under the next progressivo.',
+    'The file name was already used, e.g. by files this transmitter sent before the platform: set its last progressivo (PUT /settings/transmitters/{IdTrasmittente}/progressivo), then send it again with POST /invoices/{id}/correction: it goes under the next progressivo.',
   '00102': 'The signature is not valid or the file changed after signing: sign the final file again.',
   '00311': 'CodiceDestinatario not found: check the recipient code (or use 0000000 with PECDestinatario).',
   '00312': 'CodiceDestinatario not active: ask the recipient for its current code.',
