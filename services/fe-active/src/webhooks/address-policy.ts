@@ -1,4 +1,5 @@
-import { type LookupAddress, type LookupAllOptions, type LookupOneOptions, lookup } from 'node:dns'
+import type { LookupAddress, LookupAllOptions, LookupOneOptions } from 'node:dns'
+import { lookup } from 'node:dns/promises'
 import { BlockList, isIP } from 'node:net'
 
 /**
@@ -98,24 +99,33 @@ export function nonPublicUrlReason(url: URL): string | null {
 
 type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void
 
+/** Every address of a name: `dns.lookup` with `all: true` (a test passes a resolver of its own). */
+export type ResolveAll = (hostname: string, options: LookupOneOptions | LookupAllOptions) => Promise<LookupAddress[]>
+
+const systemResolveAll: ResolveAll = (hostname, options) => lookup(hostname, { ...options, all: true })
+
 /**
  * A `dns.lookup` for outgoing connections that drops non-public addresses and fails when none is left, so that
  * the connection is made to an address that was checked (no second resolution an attacker's DNS could answer
  * differently).
  */
-export function publicOnlyLookup(hostname: string, options: LookupOneOptions | LookupAllOptions, callback: LookupCallback): void {
-  lookup(hostname, { ...options, all: true }, (error, addresses) => {
-    if (error) return callback(error, [])
-    const allowed = addresses.filter((entry) => !isNonPublicAddress(entry.address))
-    if (allowed.length === 0) {
-      const refused = new Error(
-        `${hostname} resolves only to non-public addresses (${addresses.map((entry) => entry.address).join(', ')})`,
-      ) as NodeJS.ErrnoException
-      refused.code = 'WEBHOOK_ADDRESS_NOT_PUBLIC'
-      return callback(refused, [])
-    }
-    if (options.all) return callback(null, allowed)
-    const [first] = allowed as [LookupAddress]
-    return callback(null, first.address, first.family)
-  })
+export function publicOnlyLookup(resolveAll: ResolveAll = systemResolveAll) {
+  return (hostname: string, options: LookupOneOptions | LookupAllOptions, callback: LookupCallback): void => {
+    resolveAll(hostname, options).then(
+      (addresses) => {
+        const allowed = addresses.filter((entry) => !isNonPublicAddress(entry.address))
+        if (allowed.length === 0) {
+          const refused = new Error(
+            `${hostname} resolves only to non-public addresses (${addresses.map((entry) => entry.address).join(', ')})`,
+          ) as NodeJS.ErrnoException
+          refused.code = 'WEBHOOK_ADDRESS_NOT_PUBLIC'
+          return callback(refused, [])
+        }
+        if (options.all) return callback(null, allowed)
+        const [first] = allowed as [LookupAddress]
+        return callback(null, first.address, first.family)
+      },
+      (error: NodeJS.ErrnoException) => callback(error, []),
+    )
+  }
 }

@@ -1,6 +1,6 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http'
 import { request as httpsRequest } from 'node:https'
-import { nonPublicUrlReason, publicOnlyLookup } from './address-policy.js'
+import { nonPublicUrlReason, publicOnlyLookup, type ResolveAll } from './address-policy.js'
 import { signWebhook } from './signature.js'
 
 const excerptChars = 500
@@ -19,6 +19,8 @@ export interface PostOptions {
   timeoutMs: number
   /** Let the URL reach loopback, private and other non-public addresses (WEBHOOK_ALLOW_PRIVATE_NETWORKS). */
   allowPrivateNetworks: boolean
+  /** How names are resolved; default the system's resolver. */
+  resolveAll?: ResolveAll
 }
 
 /** The first characters of the answer, for the attempt log; the rest is not read. */
@@ -88,7 +90,7 @@ export async function postWebhook(url: string, secret: string, id: string, body:
             'webhook-signature': signWebhook(secret, id, timestamp, body),
           },
           signal,
-          ...(options.allowPrivateNetworks ? {} : { lookup: publicOnlyLookup }),
+          ...(options.allowPrivateNetworks ? {} : { lookup: publicOnlyLookup(options.resolveAll) }),
         },
         (response) => {
           readExcerpt(response).then((excerpt) => resolve({ statusCode: response.statusCode ?? 0, responseExcerpt: excerpt }), reject)

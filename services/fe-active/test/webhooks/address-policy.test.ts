@@ -1,13 +1,12 @@
 // Real: the fe-active service with private networks refused (the production default), the system resolver (for
-// `localhost`), and a receiver over real HTTP on 127.0.0.1 that a refused delivery must never reach.
+// `localhost`), and a receiver over real HTTP on 127.0.0.1 that a refused delivery must never reach. One name is
+// resolved by a resolver of the test's own (no DNS server to point at an internal address here).
 import { randomUUID } from 'node:crypto'
-import { lookup } from 'node:dns/promises'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { hostname } from 'node:os'
 import { Permissions } from '@fatturapa-hub/shared'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { isNonPublicAddress, nonPublicUrlReason, publicOnlyLookup } from '../../src/webhooks/address-policy.js'
+import { isNonPublicAddress, nonPublicUrlReason, publicOnlyLookup, type ResolveAll } from '../../src/webhooks/address-policy.js'
 import { postWebhook } from '../../src/webhooks/post.js'
 import { type FeActiveTest, startFeActiveTest } from '../support/fe-active-test.js'
 
@@ -77,7 +76,7 @@ describe('webhook addresses', () => {
 
   it('resolves a name to its public addresses only, and fails for a name with none', async () => {
     const error = await new Promise<NodeJS.ErrnoException | null>((resolve) =>
-      publicOnlyLookup('localhost', {}, (failure) => resolve(failure)),
+      publicOnlyLookup()('localhost', {}, (failure) => resolve(failure)),
     )
     expect(error).toMatchObject({ code: 'WEBHOOK_ADDRESS_NOT_PUBLIC' })
     expect(error?.message).toMatch(/^localhost resolves only to non-public addresses \(.*(127\.0\.0\.1|::1)/)
@@ -140,19 +139,25 @@ describe('webhooks with private networks refused (WEBHOOK_ALLOW_PRIVATE_NETWORKS
     const port = new URL(receiverUrl).port
     const named = await postWebhook(`http://localhost:${port}/hook`, 'whsec_test', randomUUID(), '{}', options)
     expect(named).toMatchObject({ success: false, error: expect.stringMatching(/^not delivered: localhost names this machine/) })
-    // A name the URL check cannot judge is refused on its resolved addresses: this machine's host name, where
-    // /etc/hosts points it at a loopback address (as on the CI machine).
-    const host = hostname()
-    const addresses = await lookup(host, { all: true }).catch(() => [])
-    if (addresses.length > 0 && addresses.every((entry) => isNonPublicAddress(entry.address))) {
-      const resolved = await postWebhook(`http://${host}:${port}/hook`, 'whsec_test', randomUUID(), '{}', options)
-      // Retried later (the name may be pointed elsewhere), unlike a refused URL.
-      expect(resolved).toMatchObject({
-        success: false,
-        error: expect.stringContaining(`not delivered: ${host} resolves only to non-public addresses (`),
-      })
-      expect(resolved.permanent).toBeUndefined()
-    }
+    // A name the URL check cannot judge is refused on the addresses it resolves to when the socket connects: here a
+    // resolver that points a public-looking name at an internal address (as a DNS record changed after registration).
+    const inward: ResolveAll = async (name) =>
+      name === 'erp.example.com'
+        ? [
+            { address: '10.0.0.5', family: 4 },
+            { address: '::1', family: 6 },
+          ]
+        : []
+    const resolved = await postWebhook(`http://erp.example.com:${port}/hook`, 'whsec_test', randomUUID(), '{}', {
+      ...options,
+      resolveAll: inward,
+    })
+    expect(resolved).toMatchObject({
+      success: false,
+      error: 'not delivered: erp.example.com resolves only to non-public addresses (10.0.0.5, ::1)',
+    })
+    // Retried later (the record may be fixed), unlike a refused URL.
+    expect(resolved.permanent).toBeUndefined()
     expect(requests).toBe(0)
 
     // The same receiver is reached once private networks are allowed: the refusals above were the policy's.
