@@ -65,7 +65,8 @@ function viewOf(transmitter: string, counter: number): ProgressivoView {
 /**
  * A studio reads and moves the counters of the transmitters it transmits as: the partita IVA or codice fiscale
  * of one of its clients (the studio's own company is its first), or a transmitter of one of its invoices. Anything
- * else answers as unknown, so a studio can neither see nor move another studio's counters.
+ * else answers as unknown. Neither proves the code is the studio's alone (two studios may have the same client),
+ * hence the limits of the raise: not a transmitter the platform uses for another studio, never above HZZZZ.
  */
 async function assertStudioTransmitter(em: EntityManager, studioId: string, transmitter: string): Promise<void> {
   const idPaese = transmitter.slice(0, 2)
