@@ -114,23 +114,25 @@ export function startWorker<Q extends QueueName>(options: StartWorkerOptions<Q>)
       throw new UnrecoverableError(`invalid payload: ${problems.join('; ')}`)
     }
     const handler = handlers[job.name] as unknown as JobHandler<JobsOfQueue<Q>>
+    const jobId = String(job.id)
+    const processedRow = () => ({ jobId, queue: options.queue, name: job.name, processedAt: new Date() })
     if (options.transactional === false) {
       const em = options.orm.em.fork()
-      if (options.recordProcessed && (await em.findOne(ProcessedJob, { jobId: String(job.id) }))) {
+      if (options.recordProcessed && (await em.findOne(ProcessedJob, { jobId }))) {
         jobLog.info({ attempt: job.attemptsMade + 1, skipped: true }, 'job already processed, skipped')
         return
       }
       await handler(job.data as JobData<JobsOfQueue<Q>>, { em, log: jobLog, job })
       if (options.recordProcessed) {
-        await em.fork().upsert(ProcessedJob, { jobId: String(job.id), queue: options.queue, name: job.name, processedAt: new Date() })
+        await em.fork().upsert(ProcessedJob, processedRow())
       }
       jobLog.info({ attempt: job.attemptsMade + 1 }, 'job processed')
       return
     }
     const processed = await options.orm.em.fork().transactional(async (em) => {
-      if (await em.findOne(ProcessedJob, { jobId: String(job.id) })) return false
+      if (await em.findOne(ProcessedJob, { jobId })) return false
       await handler(job.data as JobData<JobsOfQueue<Q>>, { em, log: jobLog, job })
-      em.persist(em.create(ProcessedJob, { jobId: String(job.id), queue: options.queue, name: job.name, processedAt: new Date() }))
+      em.persist(em.create(ProcessedJob, processedRow()))
       return true
     })
     jobLog.info({ attempt: job.attemptsMade + 1, skipped: !processed }, processed ? 'job processed' : 'job already processed, skipped')

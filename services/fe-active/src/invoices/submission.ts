@@ -266,7 +266,6 @@ export function newInvoiceRecords(input: NewInvoiceInput) {
   }
   if (invoice.state === InvoiceState.DaInviare) markDueForTransmission(invoice, input.at)
   const identities = identityRows(facts, invoice.id, input.studioId)
-  const fileSha256 = columns.fileSha256
   const event = {
     id: randomUUID(),
     invoiceId: invoice.id,
@@ -279,7 +278,7 @@ export function newInvoiceRecords(input: NewInvoiceInput) {
       contentKind: input.file.contentKind,
       format,
       bodies: facts.bodies.length,
-      fileSha256,
+      fileSha256: columns.fileSha256,
       ...(input.idempotencyKey === undefined ? {} : { idempotencyKey: input.idempotencyKey }),
     },
   }

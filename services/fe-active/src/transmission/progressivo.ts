@@ -2,13 +2,17 @@ import type { EntityManager } from '@mikro-orm/knex'
 
 /**
  * The counters behind the progressivo of file names, one per transmitter (IdPaese + IdCodice): `last_counter` is
- * the last one used. Every statement is one atomic INSERT … ON CONFLICT … RETURNING (PostgreSQL and SQLite), so
+ * the last one used. Each write is one atomic INSERT … ON CONFLICT … RETURNING (PostgreSQL and SQLite), so
  * concurrent transmissions never share a name and a raise never lowers a counter another request just took.
  */
-async function returningCounter(em: EntityManager, sql: string, bindings: unknown[]): Promise<number> {
+async function counterOf(em: EntityManager, sql: string, bindings: unknown[]): Promise<number | undefined> {
   const rows = await em.getConnection().execute<{ last_counter: number | string }[]>(sql, bindings, 'all', em.getTransactionContext())
-  const counter = Number(rows[0]?.last_counter)
-  if (!Number.isSafeInteger(counter)) throw new Error(`no progressivo counter returned for ${String(bindings[0])}`)
+  return rows.length === 0 ? undefined : Number(rows[0]?.last_counter)
+}
+
+async function returningCounter(em: EntityManager, sql: string, bindings: unknown[]): Promise<number> {
+  const counter = await counterOf(em, sql, bindings)
+  if (counter === undefined || !Number.isSafeInteger(counter)) throw new Error(`no progressivo counter returned for ${String(bindings[0])}`)
   return counter
 }
 
@@ -35,13 +39,5 @@ export function raiseCounter(em: EntityManager, transmitter: string, lastUsed: n
 
 /** The last counter a transmitter used on this platform, 0 for none. */
 export async function lastCounter(em: EntityManager, transmitter: string): Promise<number> {
-  const rows = await em
-    .getConnection()
-    .execute<{ last_counter: number | string }[]>(
-      'select last_counter from transmitter_progressivo where transmitter = ?',
-      [transmitter],
-      'all',
-      em.getTransactionContext(),
-    )
-  return rows.length === 0 ? 0 : Number(rows[0]?.last_counter)
+  return (await counterOf(em, 'select last_counter from transmitter_progressivo where transmitter = ?', [transmitter])) ?? 0
 }

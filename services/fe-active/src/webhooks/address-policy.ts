@@ -77,7 +77,7 @@ export function isNonPublicAddress(address: string): boolean {
 }
 
 /** The host of a URL as an IP address when it is one (`new URL` has already normalised 0x7f.1 and the like). */
-export function literalAddress(url: URL): string | undefined {
+function literalAddress(url: URL): string | undefined {
   const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname
   return isIP(host) === 0 ? undefined : host
 }
